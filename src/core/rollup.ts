@@ -1,0 +1,112 @@
+import type { VigilEvent } from './event.js';
+import { taskBucketTs, type TaskState } from './tasks.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** Additive counters of the hourly rollup, per (hour, model). Negative deltas are allowed. */
+export interface RollupCounters {
+  tasks: number;
+  ended: number;
+  success: number;
+  failure: number;
+  timeout: number;
+  incomplete: number;
+  durationSumMs: number;
+  durationCount: number;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCacheRead: number;
+  tokensCacheWrite: number;
+  costReportedUsd: number;
+}
+
+export const ROLLUP_FIELDS = [
+  'tasks',
+  'ended',
+  'success',
+  'failure',
+  'timeout',
+  'incomplete',
+  'durationSumMs',
+  'durationCount',
+  'tokensIn',
+  'tokensOut',
+  'tokensCacheRead',
+  'tokensCacheWrite',
+  'costReportedUsd',
+] as const satisfies readonly (keyof RollupCounters)[];
+
+export function zeroCounters(): RollupCounters {
+  return {
+    tasks: 0,
+    ended: 0,
+    success: 0,
+    failure: 0,
+    timeout: 0,
+    incomplete: 0,
+    durationSumMs: 0,
+    durationCount: 0,
+    tokensIn: 0,
+    tokensOut: 0,
+    tokensCacheRead: 0,
+    tokensCacheWrite: 0,
+    costReportedUsd: 0,
+  };
+}
+
+export function addCounters(into: RollupCounters, from: RollupCounters, sign = 1): RollupCounters {
+  for (const f of ROLLUP_FIELDS) into[f] += sign * from[f];
+  return into;
+}
+
+export function hourOf(ts: number): number {
+  return Math.floor(ts / HOUR_MS) * HOUR_MS;
+}
+
+/** What one task contributes to the rollup, and where (its bucket hour and model). */
+export function taskContribution(task: TaskState): { hour: number; model: string; c: RollupCounters } {
+  const c = zeroCounters();
+  c.tasks = 1;
+  if (task.status === null) c.incomplete = 1;
+  else {
+    c.ended = 1;
+    if (task.status === 'success') c.success = 1;
+    else if (task.status === 'failure') c.failure = 1;
+    else if (task.status === 'timeout') c.timeout = 1;
+  }
+  if (task.durationMs !== null && task.status !== null) {
+    c.durationSumMs = task.durationMs;
+    c.durationCount = 1;
+  }
+  c.tokensIn = task.tokensIn;
+  c.tokensOut = task.tokensOut;
+  c.tokensCacheRead = task.tokensCacheRead;
+  c.tokensCacheWrite = task.tokensCacheWrite;
+  c.costReportedUsd = task.costUsd ?? 0;
+  return { hour: hourOf(taskBucketTs(task)), model: task.model ?? '', c };
+}
+
+/**
+ * What a non-task event contributes: its own tokens and reported cost (LLM calls, reviews,
+ * usage records). Task-kind events contribute through their task instead. Null when the event
+ * carries no usage.
+ */
+export function eventContribution(event: VigilEvent): { hour: number; model: string; c: RollupCounters } | null {
+  if (event.kind === 'task' && event.taskId !== null) return null;
+  if (
+    event.tokensIn === null &&
+    event.tokensOut === null &&
+    event.tokensCacheRead === null &&
+    event.tokensCacheWrite === null &&
+    event.costUsd === null
+  ) {
+    return null;
+  }
+  const c = zeroCounters();
+  c.tokensIn = event.tokensIn ?? 0;
+  c.tokensOut = event.tokensOut ?? 0;
+  c.tokensCacheRead = event.tokensCacheRead ?? 0;
+  c.tokensCacheWrite = event.tokensCacheWrite ?? 0;
+  c.costReportedUsd = event.costUsd ?? 0;
+  return { hour: hourOf(event.ts), model: event.model ?? '', c };
+}

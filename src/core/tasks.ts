@@ -1,0 +1,100 @@
+import { isTerminalStatus, type EventStatus, type VigilEvent } from './event.js';
+
+/**
+ * One task as the join of its events: the model may come from the start event and the
+ * tokens, duration and status from the end event(s). A task retried under the same id has
+ * several end events: the latest decides the status; tokens and durations add up.
+ */
+export interface TaskState {
+  taskId: string;
+  model: string | null;
+  sessionId: string | null;
+  startedTs: number | null;
+  endedTs: number | null;
+  /** Status of the latest terminal event; null while the task is incomplete. */
+  status: EventStatus | null;
+  attempts: number;
+  durationMs: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCacheRead: number;
+  tokensCacheWrite: number;
+  costUsd: number | null;
+  firstTs: number;
+  eventCount: number;
+}
+
+/** A fresh task state from its first event. */
+export function emptyTask(taskId: string, ts: number): TaskState {
+  return {
+    taskId,
+    model: null,
+    sessionId: null,
+    startedTs: null,
+    endedTs: null,
+    status: null,
+    attempts: 0,
+    durationMs: null,
+    tokensIn: 0,
+    tokensOut: 0,
+    tokensCacheRead: 0,
+    tokensCacheWrite: 0,
+    costUsd: null,
+    firstTs: ts,
+    eventCount: 0,
+  };
+}
+
+/** Folds one task-kind event into a task state (mutates and returns `task`). */
+export function applyTaskEvent(task: TaskState, event: VigilEvent): TaskState {
+  task.eventCount += 1;
+  if (event.ts < task.firstTs) task.firstTs = event.ts;
+  if (task.model === null && event.model !== null) task.model = event.model;
+  if (task.sessionId === null && event.sessionId !== null) task.sessionId = event.sessionId;
+  if (event.status === 'started' && (task.startedTs === null || event.ts < task.startedTs)) {
+    task.startedTs = event.ts;
+  }
+  if (isTerminalStatus(event.status)) {
+    task.attempts += 1;
+    if (task.endedTs === null || event.ts >= task.endedTs) {
+      task.endedTs = event.ts;
+      task.status = event.status;
+    }
+    if (event.durationMs !== null) task.durationMs = (task.durationMs ?? 0) + event.durationMs;
+  }
+  task.tokensIn += event.tokensIn ?? 0;
+  task.tokensOut += event.tokensOut ?? 0;
+  task.tokensCacheRead += event.tokensCacheRead ?? 0;
+  task.tokensCacheWrite += event.tokensCacheWrite ?? 0;
+  if (event.costUsd !== null) task.costUsd = (task.costUsd ?? 0) + event.costUsd;
+  return task;
+}
+
+/** Folds task state `b` (a later batch's partial view of the same task) into `a`. */
+export function mergeTasks(a: TaskState, b: TaskState): TaskState {
+  const out: TaskState = { ...a };
+  out.eventCount += b.eventCount;
+  out.firstTs = Math.min(a.firstTs, b.firstTs);
+  out.model = a.model ?? b.model;
+  out.sessionId = a.sessionId ?? b.sessionId;
+  if (b.startedTs !== null && (a.startedTs === null || b.startedTs < a.startedTs)) {
+    out.startedTs = b.startedTs;
+  }
+  out.attempts = a.attempts + b.attempts;
+  if (b.endedTs !== null && (a.endedTs === null || b.endedTs >= a.endedTs)) {
+    out.endedTs = b.endedTs;
+    out.status = b.status;
+  }
+  out.durationMs = a.durationMs === null && b.durationMs === null ? null : (a.durationMs ?? 0) + (b.durationMs ?? 0);
+  out.tokensIn = a.tokensIn + b.tokensIn;
+  out.tokensOut = a.tokensOut + b.tokensOut;
+  out.tokensCacheRead = a.tokensCacheRead + b.tokensCacheRead;
+  out.tokensCacheWrite = a.tokensCacheWrite + b.tokensCacheWrite;
+  out.costUsd = a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0);
+  return out;
+}
+
+/** The instant a task counts at in time-bucketed aggregates: its end, else its start. */
+export function taskBucketTs(task: TaskState): number {
+  return task.endedTs ?? task.startedTs ?? task.firstTs;
+}
