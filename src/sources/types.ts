@@ -51,6 +51,11 @@ export interface DocumentContext {
   readonly logicalPath: string;
   /** File modification time, ms since epoch: the timestamp of last resort. */
   readonly mtimeMs: number;
+  /**
+   * Digest of this path's content the last time it was ingested, or null the first time; lets
+   * an adapter tell "changed" (e.g. a board task's `task.updated`) from "first seen".
+   */
+  readonly previousDigest: string | null;
 }
 
 interface AdapterBase {
