@@ -8,7 +8,7 @@ export const EXIT = {
   noData: 1,
   parse: 2,
   io: 3,
-  usage: 64,
+  usage: 2,
   internal: 70,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

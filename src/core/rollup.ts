@@ -91,7 +91,9 @@ export function taskContribution(task: TaskState): { hour: number; model: string
  * usage records). Task-kind events contribute through their task instead. Null when the event
  * carries no usage.
  */
-export function eventContribution(event: VigilEvent): { hour: number; model: string; c: RollupCounters } | null {
+export function eventContribution(
+  event: Pick<VigilEvent, 'kind' | 'taskId' | 'ts' | 'model' | 'tokensIn' | 'tokensOut' | 'tokensCacheRead' | 'tokensCacheWrite' | 'costUsd'>,
+): { hour: number; model: string; c: RollupCounters } | null {
   if (event.kind === 'task' && event.taskId !== null) return null;
   if (
     event.tokensIn === null &&

@@ -45,8 +45,14 @@ export function emptyTask(taskId: string, ts: number): TaskState {
   };
 }
 
+/** The fields of an event the task join reads (a VigilEvent has them all). */
+export type TaskEventFacts = Pick<
+  VigilEvent,
+  'ts' | 'model' | 'sessionId' | 'status' | 'durationMs' | 'tokensIn' | 'tokensOut' | 'tokensCacheRead' | 'tokensCacheWrite' | 'costUsd'
+>;
+
 /** Folds one task-kind event into a task state (mutates and returns `task`). */
-export function applyTaskEvent(task: TaskState, event: VigilEvent): TaskState {
+export function applyTaskEvent(task: TaskState, event: TaskEventFacts): TaskState {
   task.eventCount += 1;
   if (event.ts < task.firstTs) task.firstTs = event.ts;
   if (task.model === null && event.model !== null) task.model = event.model;

@@ -1,0 +1,153 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+
+import { PRICES_TAKEN_ON } from '../../core/prices.js';
+import { buildSummary, type Summary } from '../../core/summary.js';
+import type { CliContext } from '../context.js';
+import { parseTimeFlag, periodDates } from '../dates.js';
+import { toCsv } from '../output/csv.js';
+import { formatInt, formatPercent, formatUsd } from '../output/table.js';
+
+export interface RangeOptions {
+  since?: string;
+  until?: string;
+  model?: string;
+}
+
+/** Resolves seed 003's range flags: since defaults to 7 days ago, until to now. */
+export function resolveRange(ctx: CliContext, opts: RangeOptions): { since: number; until: number } {
+  const since = opts.since !== undefined ? parseTimeFlag(opts.since, '--since', ctx.now) : ctx.now - 7 * 86_400_000;
+  const until = opts.until !== undefined ? parseTimeFlag(opts.until, '--until', ctx.now) : ctx.now;
+  return { since, until };
+}
+
+const round = (n: number | null, digits: number) => (n === null ? null : Number(n.toFixed(digits)));
+
+/** Seed 003's JSON summary object (golden path 2), with Vigil's additional fields. */
+export function summaryJson(s: Summary): Record<string, unknown> {
+  return {
+    total_tasks: s.totalTasks,
+    success_rate: round(s.successRate, 3),
+    total_tokens: s.totalTokens,
+    tokens_input: s.tokensIn,
+    tokens_output: s.tokensOut,
+    tokens_cache_read: s.tokensCacheRead,
+    tokens_cache_write: s.tokensCacheWrite,
+    avg_duration_seconds: round(s.avgDurationSeconds, 3),
+    cost_estimate_usd: round(s.costUsd, 6),
+    cost_reported_usd: round(s.costReportedUsd, 6),
+    ended_tasks: s.endedTasks,
+    successful_tasks: s.successfulTasks,
+    failed_tasks: s.failedTasks,
+    timed_out_tasks: s.timedOutTasks,
+    incomplete_tasks: s.incompleteTasks,
+    unpriced_models: s.unpricedModels,
+  };
+}
+
+export function byModelJson(s: Summary): Record<string, unknown>[] {
+  return s.byModel.map((m) => ({
+    model: m.model || null,
+    tasks: m.tasks,
+    success_rate: round(m.successRate, 3),
+    successful_tasks: m.success,
+    failed_tasks: m.failure,
+    timed_out_tasks: m.timeout,
+    incomplete_tasks: m.incomplete,
+    avg_duration_seconds: round(m.avgDurationSeconds, 3),
+    tokens_input: m.tokensIn,
+    tokens_output: m.tokensOut,
+    tokens_cache_read: m.tokensCacheRead,
+    tokens_cache_write: m.tokensCacheWrite,
+    cost_estimate_usd: round(m.costUsd, 6),
+    cost_reported_usd: round(m.costReportedUsd, 6),
+    priced: m.priced,
+  }));
+}
+
+const CSV_HEADER = ['model', 'tasks', 'success_rate', 'successful_tasks', 'failed_tasks', 'timed_out_tasks', 'incomplete_tasks', 'avg_duration_seconds', 'tokens_input', 'tokens_output', 'tokens_cache_read', 'tokens_cache_write', 'cost_estimate_usd', 'cost_reported_usd'];
+
+export function summaryCsv(s: Summary): string {
+  const rows = byModelJson(s).map((m) => CSV_HEADER.map((h) => (h === 'model' ? (m['model'] ?? '(no model)') : m[h])));
+  const t = summaryJson(s);
+  rows.push(['TOTAL', t['total_tasks'], t['success_rate'], t['successful_tasks'], t['failed_tasks'], t['timed_out_tasks'], t['incomplete_tasks'], t['avg_duration_seconds'], t['tokens_input'], t['tokens_output'], t['tokens_cache_read'], t['tokens_cache_write'], t['cost_estimate_usd'], t['cost_reported_usd']]);
+  return toCsv(CSV_HEADER, rows);
+}
+
+/** Seed 003's table layout (section 3.D). */
+export function summaryTable(s: Summary): string {
+  const p = periodDates(s.period.start, s.period.end);
+  const title = `KPI Summary (${p.start} to ${p.end})`;
+  const row = (label: string, value: string) => `${label.padEnd(20)}${value}\n`;
+  let out = `${title}\n${'='.repeat(title.length)}\n`;
+  out += row('Total tasks:', formatInt(s.totalTasks));
+  out += row('Success rate:', formatPercent(s.successRate));
+  if (s.incompleteTasks > 0) out += row('Incomplete:', `${formatInt(s.incompleteTasks)} (no end event yet)`);
+  out += row('Avg duration:', s.avgDurationSeconds === null ? 'n/a' : `${(s.avgDurationSeconds / 60).toFixed(1)} min`);
+  out += row('Total tokens:', formatInt(s.totalTokens));
+  out += row('  - Input:', formatInt(s.tokensIn));
+  out += row('  - Output:', formatInt(s.tokensOut));
+  if (s.tokensCacheRead > 0) out += row('  - Cache read:', formatInt(s.tokensCacheRead));
+  if (s.tokensCacheWrite > 0) out += row('  - Cache write:', formatInt(s.tokensCacheWrite));
+  out += row('Cost estimate:', formatUsd(s.costUsd) + (s.unpricedModels.length ? ` (unpriced: ${s.unpricedModels.join(', ')})` : ''));
+  if (s.costReportedUsd > 0) out += row('Cost reported:', formatUsd(s.costReportedUsd));
+  if (s.byModel.length > 0) {
+    out += '\nBy Model:\n';
+    const width = Math.max(...s.byModel.map((m) => (m.model || '(no model)').length)) + 1;
+    for (const m of s.byModel) {
+      const name = `${m.model || '(no model)'}:`.padEnd(width + 4);
+      const parts = [`${formatInt(m.tasks)} tasks`, `${formatPercent(m.successRate, 0)} success`];
+      if (m.tasks === 0) parts.splice(0, 2, `${formatInt(m.tokensIn + m.tokensOut)} tokens`);
+      out += `  ${name}${parts.join(', ')}\n`;
+    }
+  }
+  return out;
+}
+
+export function registerSummary(program: Command, ctx: CliContext): void {
+  program
+    .command('summary')
+    .description("KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model (seed 003)")
+    .option('--since <date>', 'start: YYYY-MM-DD, ISO-8601 time or a duration back (7d)', '7d')
+    .option('--until <date>', 'end (a date includes that whole day)', 'now')
+    .option('--model <name>', 'only this model')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addHelpText('after', `
+Tasks count in the period their end event falls in (tasks without one yet: their start).
+Success rate = successful / ended tasks. Cost is estimated from the price table (shipped prices
+taken ${PRICES_TAKEN_ON}; override under [prices] in the config); models without a price are
+listed as unpriced, never costed at zero.
+
+Exit codes: 0 ok (also when nothing was ingested yet: a warning says so), 1 no data for the period.
+
+Examples:
+  vigil summary --since 2026-02-10
+  vigil summary --format json | jq '.summary'
+  vigil summary --since 30d --model gpt-5 --format csv`)
+    .action(async (opts: RangeOptions & { format: 'table' | 'json' | 'csv' }) => {
+      const range = resolveRange(ctx, opts);
+      let summary: Summary;
+      if (!ctx.storeExists) {
+        ctx.warn(`nothing ingested yet into ${ctx.config.dataDir}; run \`vigil ingest\` first (an empty summary follows)`);
+        summary = buildSummary([], ctx.config.prices, { start: range.since, end: range.until });
+      } else {
+        const store = ctx.openStore();
+        const aggregates = await store.aggregateByModel({ since: range.since, until: range.until, model: opts.model });
+        summary = buildSummary(aggregates, ctx.config.prices, { start: range.since, end: range.until });
+        if (summary.totalTasks === 0 && summary.totalTokens === 0 && summary.tokensCacheRead === 0) {
+          const p = periodDates(range.since, range.until);
+          ctx.io.stderr.write(`No data for period ${p.start} to ${p.end}${opts.model ? ` (model ${opts.model})` : ''}\n`);
+          ctx.exitCode = 1;
+          if (opts.format === 'table') return;
+        }
+      }
+      if (opts.format === 'json') {
+        const p = periodDates(range.since, range.until);
+        ctx.out(`${JSON.stringify({ period: p, summary: summaryJson(summary), by_model: byModelJson(summary), prices_taken_on: PRICES_TAKEN_ON }, null, 2)}\n`);
+      } else if (opts.format === 'csv') {
+        ctx.out(summaryCsv(summary));
+      } else {
+        ctx.out(summaryTable(summary));
+      }
+    });
+}

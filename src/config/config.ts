@@ -1,0 +1,181 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+
+import { VigilError } from '../core/errors.js';
+import { ModelPrice, SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
+import { parseDuration } from './duration.js';
+
+export const SourceConfig = z.strictObject({
+  /** A file, folder or glob; `~` expands to the home folder; relative to the config file. */
+  path: z.string().min(1),
+  /** Force an adapter (`vigil formats` lists them); detected when absent. */
+  format: z.string().min(1).optional(),
+  /** Field mapping for `format = "generic"`. */
+  fields: z.record(z.string(), z.string()).optional(),
+  kinds: z.record(z.string(), z.string()).optional(),
+  statuses: z.record(z.string(), z.string()).optional(),
+  type_default: z.string().optional(),
+});
+export type SourceConfig = z.infer<typeof SourceConfig>;
+
+export const ConfigFile = z.strictObject({
+  data_dir: z.string().min(1).optional(),
+  sources: z.array(SourceConfig).optional(),
+  prices: z.record(z.string(), ModelPrice).optional(),
+  retention: z
+    .strictObject({
+      older_than: z.string().refine((v) => parseDuration(v) !== null, { error: 'expected a duration such as 90d, 12h or 30m' }).optional(),
+    })
+    .optional(),
+  ingest: z
+    .strictObject({
+      max_line_bytes: z.number().int().min(1024).max(256 << 20).optional(),
+      batch_events: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
+});
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** The resolved configuration: flags over `VIGIL_*` env vars over the TOML file over defaults. */
+export interface Config {
+  /** The config file read, or null when none was. */
+  file: string | null;
+  dataDir: string;
+  dbPath: string;
+  /** Sources with paths made absolute; the well-known default paths when none configured. */
+  sources: SourceConfig[];
+  sourcesConfigured: boolean;
+  prices: PriceTable;
+  retentionMs: number;
+  maxLineBytes: number;
+  batchEvents: number;
+}
+
+export interface ConfigInputs {
+  /** `--config` */
+  configPath?: string;
+  /** `--data-dir` */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Seed paths, relative to the folder Vigil runs in (or `~`), read when no source is configured. */
+export const DEFAULT_SOURCES: readonly SourceConfig[] = [
+  { path: '.droid/kpis.jsonl', format: 'kpi' },
+  { path: 'scripts/.droid_token_usage.jsonl' },
+  { path: '.droid_token_usage.jsonl' },
+  { path: 'workspaces/*/events.jsonl' },
+  { path: '~/.wfc/telemetry/*.jsonl' },
+  { path: '~/.wfc/telemetry/aggregate.json' },
+  { path: '~/.wfc/memory/workflow_metrics.jsonl' },
+  { path: 'BYPASS-AUDIT.json' },
+  { path: 'REVIEW-*.json' },
+  { path: 'wfc/reviewers/*/KNOWLEDGE.md' },
+  { path: 'state/analytics/*.json' },
+  { path: 'state/analytics/*.jsonl' },
+  { path: 'state/limits/usage_log.json' },
+  { path: 'state/telemetry/*.jsonl' },
+  { path: 'work/collaboration/{inbox,assigned,done}/*.yaml' },
+];
+
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  if (path === '~' || path.startsWith('~/')) return join(env['HOME'] ?? homedir(), path.slice(1));
+  return path;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env['XDG_DATA_HOME'] || join(env['HOME'] ?? homedir(), '.local', 'share');
+  return join(base, 'vigil');
+}
+
+function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: string): string | null {
+  const explicit = inputs.configPath ?? env['VIGIL_CONFIG'];
+  if (explicit) {
+    const path = resolve(cwd, expandHome(explicit, env));
+    if (!existsSync(path)) {
+      throw new VigilError('VIGIL_ERR_FILE_NOT_FOUND', `config file not found: ${path}`);
+    }
+    return path;
+  }
+  const local = join(cwd, 'vigil.toml');
+  if (existsSync(local)) return local;
+  const xdg = join(env['XDG_CONFIG_HOME'] || join(env['HOME'] ?? homedir(), '.config'), 'vigil', 'config.toml');
+  return existsSync(xdg) ? xdg : null;
+}
+
+function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new VigilError('VIGIL_ERR_PERMISSION', `cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: invalid TOML: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+    const message = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue?.message;
+    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: ${key}: ${message}`);
+  }
+  return parsed.data;
+}
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new VigilError('VIGIL_ERR_CONFIG', `${name}=${v}: expected a positive integer`);
+  }
+  return n;
+}
+
+/**
+ * Loads the configuration: `--config`/`VIGIL_CONFIG`, else `./vigil.toml`, else
+ * `$XDG_CONFIG_HOME/vigil/config.toml`; then `VIGIL_*` env vars and flags on top.
+ */
+export function loadConfig(inputs: ConfigInputs = {}): Config {
+  const env = inputs.env ?? process.env;
+  const cwd = inputs.cwd ?? process.cwd();
+  const file = findConfigFile(inputs, env, cwd);
+  const cfg: ConfigFile = file ? readConfigFile(file) : {};
+  const base = file ? resolve(file, '..') : cwd;
+  const abs = (p: string) => {
+    const expanded = expandHome(p, env);
+    return isAbsolute(expanded) ? expanded : resolve(base, expanded);
+  };
+  const dataDirRaw = inputs.dataDir ?? (env['VIGIL_DATA_DIR'] || undefined);
+  const dataDir = dataDirRaw ? resolve(cwd, expandHome(dataDirRaw, env)) : cfg.data_dir ? abs(cfg.data_dir) : defaultDataDir(env);
+  const configured = cfg.sources !== undefined && cfg.sources.length > 0;
+  const sources = (configured ? (cfg.sources ?? []) : DEFAULT_SOURCES).map((s) => ({
+    ...s,
+    path: configured ? abs(s.path) : resolve(cwd, expandHome(s.path, env)),
+  }));
+  const retention = env['VIGIL_RETENTION'] || cfg.retention?.older_than || '90d';
+  const retentionMs = parseDuration(retention);
+  if (retentionMs === null) {
+    throw new VigilError('VIGIL_ERR_CONFIG', `VIGIL_RETENTION=${retention}: expected a duration such as 90d`);
+  }
+  return {
+    file,
+    dataDir,
+    dbPath: join(dataDir, 'vigil.db'),
+    sources,
+    sourcesConfigured: configured,
+    prices: { ...SHIPPED_PRICES, ...cfg.prices },
+    retentionMs,
+    maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
+    batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 20_000,
+  };
+}

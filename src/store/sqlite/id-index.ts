@@ -1,0 +1,68 @@
+const EMPTY = -1;
+
+/**
+ * An open-addressing hash index from a 53-bit id hash to the event's seq, in two typed arrays
+ * (16 bytes a slot, at most half full). It replaces a UNIQUE index on random ids, whose
+ * random B-tree inserts dirty a page per event and slow ingest as the store grows.
+ *
+ * Lookups take a `confirm(seq)` callback that compares the full id, so equal hashes of
+ * different ids (or slots pointing at pruned events) are probed past, never merged.
+ */
+export class IdIndex {
+  private keys: Float64Array;
+  private seqs: Float64Array;
+  private used = 0;
+
+  constructor(capacity = 1 << 16) {
+    let cap = 1 << 10;
+    while (cap < capacity * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.seqs = new Float64Array(cap);
+  }
+
+  get size(): number {
+    return this.used;
+  }
+
+  /** Bytes held by the index. */
+  get byteLength(): number {
+    return this.keys.byteLength + this.seqs.byteLength;
+  }
+
+  /** The seq of the event whose hash is `hash` and for which `confirm(seq)` holds, or null. */
+  find(hash: number, confirm: (seq: number) => boolean): number | null {
+    const mask = this.keys.length - 1;
+    let i = hash % this.keys.length;
+    for (;;) {
+      const k = this.keys[i] as number;
+      if (k === EMPTY) return null;
+      if (k === hash && confirm(this.seqs[i] as number)) return this.seqs[i] as number;
+      i = (i + 1) & mask;
+    }
+  }
+
+  insert(hash: number, seq: number): void {
+    if ((this.used + 1) * 2 > this.keys.length) this.grow();
+    this.place(hash, seq);
+    this.used += 1;
+  }
+
+  private place(hash: number, seq: number): void {
+    const mask = this.keys.length - 1;
+    let i = hash % this.keys.length;
+    while (this.keys[i] !== EMPTY) i = (i + 1) & mask;
+    this.keys[i] = hash;
+    this.seqs[i] = seq;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSeqs = this.seqs;
+    this.keys = new Float64Array(oldKeys.length * 2).fill(EMPTY);
+    this.seqs = new Float64Array(oldKeys.length * 2);
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i] as number;
+      if (k !== EMPTY) this.place(k, oldSeqs[i] as number);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Versioned schema migrations for the SQLite backend. Each entry runs once, in order, inside a
+ * transaction; `meta.schema_version` records the last one applied. Never edit a shipped
+ * migration: add a new one.
+ */
+export const MIGRATIONS: readonly { version: number; description: string; sql: string }[] = [
+  {
+    version: 1,
+    description: 'events, dedupe hash, tasks join, hourly rollups, sessions, checkpoints',
+    sql: `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- Events in commit order. seq is assigned by the writer from meta.next_seq (never reused).
+-- Dedupe is on id_hash (53-bit hash of id) through an in-memory open-addressing index that
+-- every writer catches up from this table inside its write transaction; the full id is
+-- compared on every hash hit, so a collision costs a probe, never an event.
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  id_hash INTEGER NOT NULL,
+  body_hash INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  session_id TEXT,
+  task_id TEXT,
+  phase TEXT,
+  agent_role TEXT,
+  model TEXT,
+  status TEXT,
+  duration_ms REAL,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  tokens_cache_read INTEGER,
+  tokens_cache_write INTEGER,
+  cost_usd REAL,
+  message TEXT,
+  source_adapter TEXT NOT NULL,
+  source_file TEXT,
+  source_line INTEGER,
+  source_offset INTEGER,
+  attrs TEXT
+);
+CREATE INDEX events_ts ON events (ts);
+CREATE INDEX events_session ON events (session_id, ts) WHERE session_id IS NOT NULL;
+CREATE INDEX events_task ON events (task_id) WHERE task_id IS NOT NULL;
+-- The bulk kinds (task, llm_call) are left out so that this index stays cheap to maintain;
+-- queries for the other kinds add the same condition so SQLite can use it.
+CREATE INDEX events_rare_kind ON events (kind, ts) WHERE kind NOT IN ('task', 'llm_call');
+
+-- The task join: one row per task id, folded from its task-kind events. Rows are appended
+-- (rowid from meta.next_task_rowid) and found through an in-memory hash index, like events.
+CREATE TABLE tasks (
+  rowid_ INTEGER PRIMARY KEY,
+  task_id TEXT NOT NULL,
+  key_hash INTEGER NOT NULL,
+  model TEXT,
+  session_id TEXT,
+  started_ts INTEGER,
+  ended_ts INTEGER,
+  status TEXT,
+  attempts INTEGER NOT NULL,
+  duration_ms REAL,
+  tokens_in INTEGER NOT NULL,
+  tokens_out INTEGER NOT NULL,
+  tokens_cache_read INTEGER NOT NULL,
+  tokens_cache_write INTEGER NOT NULL,
+  cost_usd REAL,
+  first_ts INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  bucket_ts INTEGER NOT NULL
+);
+CREATE INDEX tasks_bucket ON tasks (bucket_ts);
+
+-- Additive per-hour, per-model counters (tasks by their bucket hour, plus non-task usage).
+CREATE TABLE rollup_hourly (
+  hour INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  tasks INTEGER NOT NULL DEFAULT 0,
+  ended INTEGER NOT NULL DEFAULT 0,
+  success INTEGER NOT NULL DEFAULT 0,
+  failure INTEGER NOT NULL DEFAULT 0,
+  timeout INTEGER NOT NULL DEFAULT 0,
+  incomplete INTEGER NOT NULL DEFAULT 0,
+  duration_sum_ms REAL NOT NULL DEFAULT 0,
+  duration_count INTEGER NOT NULL DEFAULT 0,
+  tokens_in INTEGER NOT NULL DEFAULT 0,
+  tokens_out INTEGER NOT NULL DEFAULT 0,
+  tokens_cache_read INTEGER NOT NULL DEFAULT 0,
+  tokens_cache_write INTEGER NOT NULL DEFAULT 0,
+  cost_reported_usd REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, model)
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  session_id TEXT PRIMARY KEY,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  status TEXT,
+  status_ts INTEGER,
+  tokens_in INTEGER NOT NULL,
+  tokens_out INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_first ON sessions (first_ts);
+
+CREATE TABLE session_facets (
+  session_id TEXT NOT NULL,
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (session_id, facet, value)
+) WITHOUT ROWID;
+
+CREATE TABLE checkpoints (
+  path TEXT PRIMARY KEY,
+  adapter TEXT NOT NULL,
+  dev INTEGER NOT NULL,
+  ino INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  head_digest TEXT NOT NULL,
+  head_length INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  content_digest TEXT,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX checkpoints_inode ON checkpoints (dev, ino);
+`,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,258 @@
+import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
+import {
+  addCounters,
+  eventContribution,
+  HOUR_MS,
+  taskContribution,
+  zeroCounters,
+  type RollupCounters,
+} from '../../core/rollup.js';
+import type {
+  AggregateQuery,
+  EventFilter,
+  EventPage,
+  EventQuery,
+  ModelAggregate,
+  SessionInfo,
+  SessionQuery,
+  SessionSummary,
+} from '../types.js';
+import { eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
+import type { SqliteDb } from './sqlite-database.js';
+
+const BULK_KINDS: readonly EventKind[] = ['task', 'llm_call'];
+
+/** Builds the WHERE clause of an event filter. */
+export function whereOf(filter: EventFilter): { sql: string; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  const list = (column: string, values: readonly string[]) => {
+    terms.push(`${column} IN (${values.map(() => '?').join(',')})`);
+    params.push(...values);
+  };
+  if (filter.types?.length) list('type', filter.types);
+  if (filter.kinds?.length) {
+    list('kind', filter.kinds);
+    // Lets SQLite use the partial index events_rare_kind.
+    if (!filter.kinds.some((k) => BULK_KINDS.includes(k))) terms.push("kind NOT IN ('task', 'llm_call')");
+  }
+  const eq = (column: string, value: string | undefined) => {
+    if (value !== undefined) {
+      terms.push(`${column} = ?`);
+      params.push(value);
+    }
+  };
+  eq('session_id', filter.sessionId);
+  eq('task_id', filter.taskId);
+  eq('phase', filter.phase);
+  eq('agent_role', filter.agentRole);
+  if (filter.model !== undefined) {
+    // An event without a model of its own belongs to its task's model (the task join).
+    terms.push('(model = ? OR (model IS NULL AND task_id IN (SELECT task_id FROM tasks WHERE model = ?)))');
+    params.push(filter.model, filter.model);
+  }
+  eq('status', filter.status);
+  eq('source_adapter', filter.adapter);
+  if (filter.since !== undefined) {
+    terms.push('ts >= ?');
+    params.push(filter.since);
+  }
+  if (filter.until !== undefined) {
+    terms.push('ts < ?');
+    params.push(filter.until);
+  }
+  return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+function encodeCursor(ts: number, seq: number): string {
+  return Buffer.from(`${ts}:${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, number] | null {
+  const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+export function queryEvents(db: SqliteDb, q: EventQuery): EventPage {
+  const { sql, params } = whereOf(q);
+  const desc = q.descending ?? false;
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
+  let where = sql;
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor);
+    if (c === null) throw new RangeError(`invalid cursor: ${q.cursor}`);
+    where += `${where ? ' AND' : 'WHERE'} (ts, seq) ${desc ? '<' : '>'} (?, ?)`;
+    params.push(c[0], c[1]);
+  }
+  const order = desc ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(`SELECT * FROM events ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
+    .all(...params, limit + 1) as EventRow[];
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  return {
+    events: rows.map(eventFromRow),
+    nextCursor: more && last ? encodeCursor(last.ts, last.seq) : null,
+  };
+}
+
+export async function* iterateEvents(db: SqliteDb, filter: EventFilter): AsyncIterable<VigilEvent> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = queryEvents(db, { ...filter, limit: 2000, cursor });
+    for (const e of page.events) yield e;
+    if (page.nextCursor === null) return;
+    cursor = page.nextCursor;
+  }
+}
+
+export function countEvents(db: SqliteDb, filter: EventFilter): number {
+  const { sql, params } = whereOf(filter);
+  return db.prepare(`SELECT count(*) FROM events ${sql}`).pluck().get(...params) as number;
+}
+
+export function countByType(db: SqliteDb, filter: EventFilter): { type: string; kind: EventKind; count: number }[] {
+  const { sql, params } = whereOf(filter);
+  return db
+    .prepare(`SELECT type, kind, count(*) AS count FROM events ${sql} GROUP BY type, kind ORDER BY count DESC, type`)
+    .all(...params) as { type: string; kind: EventKind; count: number }[];
+}
+
+const ROLLUP_SUMS = `sum(tasks) AS tasks, sum(ended) AS ended, sum(success) AS success, sum(failure) AS failure,
+  sum(timeout) AS timeout, sum(incomplete) AS incomplete, sum(duration_sum_ms) AS durationSumMs,
+  sum(duration_count) AS durationCount, sum(tokens_in) AS tokensIn, sum(tokens_out) AS tokensOut,
+  sum(tokens_cache_read) AS tokensCacheRead, sum(tokens_cache_write) AS tokensCacheWrite,
+  sum(cost_reported_usd) AS costReportedUsd`;
+
+/**
+ * Per-model aggregates over [since, until): whole hours from the rollup, the ragged edges
+ * folded from the task join and the raw events with the same contribution functions.
+ */
+export function aggregateByModel(db: SqliteDb, q: AggregateQuery): ModelAggregate[] {
+  const out = new Map<string, RollupCounters>();
+  const add = (model: string, c: RollupCounters) => {
+    let acc = out.get(model);
+    if (acc === undefined) {
+      acc = zeroCounters();
+      out.set(model, acc);
+    }
+    addCounters(acc, c);
+  };
+  const firstHour = Math.ceil(q.since / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(q.until / HOUR_MS) * HOUR_MS;
+  const edges: [number, number][] = [];
+  if (firstHour < lastHour) {
+    const modelTerm = q.model !== undefined ? 'AND model = ?' : '';
+    const rows = db
+      .prepare(`SELECT model, ${ROLLUP_SUMS} FROM rollup_hourly WHERE hour >= ? AND hour < ? ${modelTerm} GROUP BY model`)
+      .all(firstHour, lastHour, ...(q.model !== undefined ? [q.model] : [])) as (RollupCounters & { model: string })[];
+    for (const r of rows) add(r.model, r);
+    if (q.since < firstHour) edges.push([q.since, firstHour]);
+    if (lastHour < q.until) edges.push([lastHour, q.until]);
+  } else if (q.since < q.until) {
+    edges.push([q.since, q.until]);
+  }
+  for (const [from, to] of edges) {
+    const tasks = db.prepare('SELECT * FROM tasks WHERE bucket_ts >= ? AND bucket_ts < ?').all(from, to) as TaskRow[];
+    for (const row of tasks) {
+      const c = taskContribution(taskFromRow(row));
+      if (q.model === undefined || c.model === q.model) add(c.model, c.c);
+    }
+    const events = db
+      .prepare(`SELECT * FROM events WHERE ts >= ? AND ts < ? AND NOT (kind = 'task' AND task_id IS NOT NULL)
+        AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
+      .all(from, to) as EventRow[];
+    for (const row of events) {
+      const c = eventContribution(eventFromRow(row));
+      if (c !== null && (q.model === undefined || c.model === q.model)) add(c.model, c.c);
+    }
+  }
+  return [...out]
+    .map(([model, c]) => ({ model, ...c }))
+    .filter((m) => m.tasks !== 0 || m.tokensIn !== 0 || m.tokensOut !== 0 || m.tokensCacheRead !== 0 || m.tokensCacheWrite !== 0 || m.costReportedUsd !== 0)
+    .sort((a, b) => b.tasks - a.tasks || a.model.localeCompare(b.model));
+}
+
+interface SessionRow {
+  session_id: string;
+  first_ts: number;
+  last_ts: number;
+  event_count: number;
+  status: string | null;
+  tokens_in: number;
+  tokens_out: number;
+}
+
+function facetsOf(db: SqliteDb, sessionId: string): { models: string[]; adapters: string[] } {
+  const rows = db
+    .prepare('SELECT facet, value FROM session_facets WHERE session_id = ? ORDER BY value')
+    .all(sessionId) as { facet: string; value: string }[];
+  return {
+    models: rows.filter((r) => r.facet === 'model').map((r) => r.value),
+    adapters: rows.filter((r) => r.facet === 'adapter').map((r) => r.value),
+  };
+}
+
+function sessionInfo(db: SqliteDb, r: SessionRow): SessionInfo {
+  return {
+    sessionId: r.session_id,
+    firstTs: r.first_ts,
+    lastTs: r.last_ts,
+    eventCount: r.event_count,
+    status: r.status as EventStatus | null,
+    ...facetsOf(db, r.session_id),
+    tokensIn: r.tokens_in,
+    tokensOut: r.tokens_out,
+  };
+}
+
+export function listSessions(db: SqliteDb, q: SessionQuery): SessionInfo[] {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  // A session belongs to a range when its activity overlaps it.
+  if (q.since !== undefined) {
+    terms.push('last_ts >= ?');
+    params.push(q.since);
+  }
+  if (q.until !== undefined) {
+    terms.push('first_ts < ?');
+    params.push(q.until);
+  }
+  const rows = db
+    .prepare(`SELECT * FROM sessions ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''} ORDER BY first_ts DESC LIMIT ?`)
+    .all(...params, Math.min(q.limit ?? 1000, 100_000)) as SessionRow[];
+  return rows.map((r) => sessionInfo(db, r));
+}
+
+export function getSession(db: SqliteDb, sessionId: string): SessionSummary | null {
+  const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+  if (row === undefined) return null;
+  const byType = db
+    .prepare('SELECT type, kind, count(*) AS n FROM events WHERE session_id = ? GROUP BY type, kind')
+    .all(sessionId) as { type: string; kind: EventKind; n: number }[];
+  const countsByKind: Partial<Record<EventKind, number>> = {};
+  const countsByType: Record<string, number> = {};
+  for (const r of byType) {
+    countsByKind[r.kind] = (countsByKind[r.kind] ?? 0) + r.n;
+    countsByType[r.type] = (countsByType[r.type] ?? 0) + r.n;
+  }
+  const taskRows = db
+    .prepare(`SELECT t.status FROM tasks t WHERE t.task_id IN (SELECT DISTINCT task_id FROM events WHERE session_id = ? AND kind = 'task' AND task_id IS NOT NULL)`)
+    .all(sessionId) as { status: string | null }[];
+  const phases = db
+    .prepare('SELECT phase, min(ts) AS first FROM events WHERE session_id = ? AND phase IS NOT NULL GROUP BY phase ORDER BY first')
+    .all(sessionId) as { phase: string }[];
+  return {
+    ...sessionInfo(db, row),
+    countsByKind,
+    countsByType,
+    tasks: {
+      total: taskRows.length,
+      success: taskRows.filter((t) => t.status === 'success').length,
+      failure: taskRows.filter((t) => t.status === 'failure' || t.status === 'timeout').length,
+      incomplete: taskRows.filter((t) => t.status === null).length,
+    },
+    phases: phases.map((p) => p.phase),
+  };
+}

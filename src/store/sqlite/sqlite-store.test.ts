@@ -1,0 +1,113 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { VigilError, type ErrorCode } from '../../core/errors.js';
+import { describeStoreContract, makeEvent } from '../contract.js';
+import type { Store } from '../types.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+describeStoreContract('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-store-'));
+  const path = join(dir, 'vigil.db');
+  const opened: Store[] = [];
+  const openOne = () => {
+    const store = createSqliteStore(path);
+    opened.push(store);
+    return store;
+  };
+  return {
+    store: openOne(),
+    reopen: () => Promise.resolve(openOne()),
+    cleanup: async () => {
+      for (const store of opened) await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** The VigilError code `fn` throws, or a description of what it did instead. */
+function codeOf(fn: () => unknown): ErrorCode | string {
+  try {
+    const value = fn() as { close?: () => unknown } | undefined;
+    void value?.close?.();
+    return 'did not throw';
+  } catch (error) {
+    return error instanceof VigilError ? error.code : `threw ${String(error)}`;
+  }
+}
+
+describe('SQLite store', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-sqlite-'));
+    path = join(dir, 'vigil.db');
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a database written by a newer schema version', async () => {
+    const store = createSqliteStore(path);
+    await store.ingest({ events: [makeEvent({ id: 'kept' })], checkpoints: [] });
+    await store.close();
+    const db = new Database(path);
+    db.prepare("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
+    db.close();
+
+    expect(codeOf(() => createSqliteStore(path))).toBe('VIGIL_ERR_STORE_VERSION');
+    expect(codeOf(() => createSqliteStore(path, { readonly: true }))).toBe(
+      'VIGIL_ERR_STORE_VERSION',
+    );
+    // Nothing was migrated over the newer data.
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+      '999',
+    );
+    expect(check.prepare('SELECT id FROM events').pluck().all()).toEqual(['kept']);
+    check.close();
+  });
+
+  it('reports a file that is not a database as corrupt', async () => {
+    await writeFile(path, 'this is not a SQLite database\n'.repeat(200));
+    expect(codeOf(() => createSqliteStore(path))).toBe('VIGIL_ERR_STORE_CORRUPT');
+    expect(codeOf(() => createSqliteStore(path, { readonly: true }))).toBe(
+      'VIGIL_ERR_STORE_CORRUPT',
+    );
+  });
+
+  it('reports a missing file opened read-only as not found', () => {
+    expect(codeOf(() => createSqliteStore(path, { readonly: true }))).toBe(
+      'VIGIL_ERR_FILE_NOT_FOUND',
+    );
+  });
+
+  it('reports a missing data dir opened read-only as not found', () => {
+    expect(
+      codeOf(() => createSqliteStore(join(dir, 'missing', 'vigil.db'), { readonly: true })),
+    ).toBe('VIGIL_ERR_FILE_NOT_FOUND');
+  });
+
+  it('answers queries read-only and refuses writes with a permission error', async () => {
+    const writer = createSqliteStore(path);
+    const event = makeEvent({ id: 'ro' });
+    await writer.ingest({ events: [event], checkpoints: [] });
+    await writer.close();
+    const reader = createSqliteStore(path, { readonly: true });
+    try {
+      expect((await reader.queryEvents({})).events).toEqual([event]);
+      const error: unknown = await reader
+        .ingest({ events: [makeEvent({ id: 'ro-2' })], checkpoints: [] })
+        .catch((e: unknown) => e);
+      expect(error instanceof VigilError ? error.code : error).toBe('VIGIL_ERR_PERMISSION');
+    } finally {
+      await reader.close();
+    }
+  });
+});

@@ -1,0 +1,320 @@
+import { decodeEvent, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
+import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
+import { hash53 } from '../../core/hash.js';
+import { addCounters, eventContribution, ROLLUP_FIELDS, taskContribution, zeroCounters, type RollupCounters } from '../../core/rollup.js';
+import { applyTaskEvent, emptyTask, mergeTasks, taskBucketTs, type TaskEventFacts, type TaskState } from '../../core/tasks.js';
+import type { IngestBatch, IngestBatchResult } from '../types.js';
+import { IdIndex } from './id-index.js';
+import { EVENT_COLUMNS, taskFromRow, type TaskRow } from './rows.js';
+import type { SqliteDb } from './sqlite-database.js';
+
+/** Rows bound per INSERT statement: amortises statement overhead without huge SQL. */
+const ROWS_PER_INSERT = 16;
+const NCOL = EVENT_COLUMNS.length;
+
+interface SessionDelta {
+  firstTs: number;
+  lastTs: number;
+  count: number;
+  status: string | null;
+  statusTs: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  facets: Set<string>;
+}
+
+/** A task touched by the batch: its folded partial state and where it lives, if stored. */
+interface TouchedTask {
+  partial: TaskState;
+  rowid: number | null;
+}
+
+/**
+ * The SQLite write path. One IMMEDIATE transaction per batch: dedupe, insert, fold tasks,
+ * roll up, checkpoint. A kill at any moment leaves the batch wholly stored or wholly absent and
+ * the checkpoint always agrees with the stored events.
+ *
+ * Events and tasks are append-only tables (rowids from counters in `meta`); the unique keys
+ * (event id, task id) live in in-memory hash indexes that are caught up from the tables at the
+ * start of every write transaction, so concurrent writers stay exact. This avoids random
+ * B-tree inserts, whose cost grows with the store.
+ */
+export class SqliteWriter {
+  private ids: IdIndex | null = null;
+  private idsSeq = 0;
+  private tasks: IdIndex | null = null;
+  private tasksRowid = 0;
+  private readonly s;
+
+  constructor(private readonly db: SqliteDb) {
+    const one = `(${Array(NCOL).fill('?').join(',')})`;
+    const cols = EVENT_COLUMNS.join(',');
+    const rcols = ['tasks', 'ended', 'success', 'failure', 'timeout', 'incomplete', 'duration_sum_ms', 'duration_count', 'tokens_in', 'tokens_out', 'tokens_cache_read', 'tokens_cache_write', 'cost_reported_usd'];
+    const taskCols = 'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts';
+    const taskVals = '@taskId, @keyHash, @model, @sessionId, @startedTs, @endedTs, @status, @attempts, @durationMs, @tokensIn, @tokensOut, @tokensCacheRead, @tokensCacheWrite, @costUsd, @firstTs, @eventCount, @bucketTs';
+    this.s = {
+      insertMany: db.prepare(`INSERT INTO events (${cols}) VALUES ${Array(ROWS_PER_INSERT).fill(one).join(',')}`),
+      insertOne: db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`),
+      eventBySeq: db.prepare('SELECT id, body_hash FROM events WHERE seq = ?'),
+      eventsAfter: db.prepare('SELECT seq, id_hash FROM events WHERE seq > ? ORDER BY seq').raw(),
+      eventCount: db.prepare('SELECT count(*) FROM events').pluck(),
+      taskByRowid: db.prepare('SELECT * FROM tasks WHERE rowid_ = ?'),
+      taskIdByRowid: db.prepare('SELECT task_id FROM tasks WHERE rowid_ = ?').pluck(),
+      tasksAfter: db.prepare('SELECT rowid_, key_hash FROM tasks WHERE rowid_ > ? ORDER BY rowid_').raw(),
+      taskCount: db.prepare('SELECT count(*) FROM tasks').pluck(),
+      insertTask: db.prepare(`INSERT INTO tasks (rowid_, ${taskCols}) VALUES (@rowid, ${taskVals})`),
+      updateTask: db.prepare(`UPDATE tasks SET (${taskCols}) = (${taskVals}) WHERE rowid_ = @rowid`),
+      upsertRollup: db.prepare(
+        `INSERT INTO rollup_hourly (hour, model, ${rcols.join(',')}) VALUES (?, ?, ${rcols.map(() => '?').join(',')})
+         ON CONFLICT (hour, model) DO UPDATE SET ${rcols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      ),
+      upsertSession: db.prepare(`INSERT INTO sessions (session_id, first_ts, last_ts, event_count, status, status_ts, tokens_in, tokens_out)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (session_id) DO UPDATE SET
+          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
+          event_count = event_count + excluded.event_count,
+          status = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status ELSE status END,
+          status_ts = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status_ts ELSE status_ts END,
+          tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out`),
+      insertFacet: db.prepare('INSERT OR IGNORE INTO session_facets (session_id, facet, value) VALUES (?, ?, ?)'),
+      upsertCheckpoint: db.prepare(`INSERT OR REPLACE INTO checkpoints (path, adapter, dev, ino, offset, size, head_digest, head_length, lines, content_digest, updated_at)
+        VALUES (@path, @adapter, @dev, @ino, @offset, @size, @headDigest, @headLength, @lines, @contentDigest, @updatedAt)`),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  /** Forgets the in-memory indexes (after a failed transaction or a prune); rebuilt on use. */
+  resetIndexes(): void {
+    this.ids = null;
+    this.idsSeq = 0;
+    this.tasks = null;
+    this.tasksRowid = 0;
+  }
+
+  /** Bytes held by the in-memory indexes. */
+  get indexBytes(): number {
+    return (this.ids?.byteLength ?? 0) + (this.tasks?.byteLength ?? 0);
+  }
+
+  ingest(batch: IngestBatch): IngestBatchResult {
+    const encoded = batch.encoded ?? encodeEvents(batch.events ?? []);
+    try {
+      return this.db.transaction(() => this.write(encoded, batch)).immediate();
+    } catch (error) {
+      // The indexes may hold keys of rows that were rolled back: rebuild them next time.
+      this.resetIndexes();
+      throw error;
+    }
+  }
+
+  /** The rowid of a stored task, through the in-memory index (read-only use). */
+  findTaskRowid(taskId: string): number | null {
+    return this.db.transaction(() => {
+      const index = this.syncTasks();
+      return index.find(hash53(taskId), (rowid) => this.s.taskIdByRowid.get(rowid) === taskId);
+    }).deferred();
+  }
+
+  private syncIds(): IdIndex {
+    if (this.ids === null) {
+      this.ids = new IdIndex(Math.max((this.s.eventCount.get() as number) * 2, 1 << 16));
+      this.idsSeq = 0;
+    }
+    for (const row of this.s.eventsAfter.iterate(this.idsSeq) as Iterable<[number, number]>) {
+      this.ids.insert(row[1], row[0]);
+      this.idsSeq = row[0];
+    }
+    return this.ids;
+  }
+
+  private syncTasks(): IdIndex {
+    if (this.tasks === null) {
+      this.tasks = new IdIndex(Math.max((this.s.taskCount.get() as number) * 2, 1 << 14));
+      this.tasksRowid = 0;
+    }
+    for (const row of this.s.tasksAfter.iterate(this.tasksRowid) as Iterable<[number, number]>) {
+      this.tasks.insert(row[1], row[0]);
+      this.tasksRowid = row[0];
+    }
+    return this.tasks;
+  }
+
+  private write(enc: EncodedEvents, batch: IngestBatch): IngestBatchResult {
+    let inserted = 0;
+    let duplicates = 0;
+    let conflicts = 0;
+    const committed: number[] = [];
+    if (enc.count > 0) {
+      const ids = this.syncIds();
+      const v = enc.values;
+      let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
+      const firstSeq = nextSeq;
+      /** Ids and body hashes of rows inserted by this batch, by seq - firstSeq. */
+      const pending: number[] = [];
+      const params: unknown[] = new Array(ROWS_PER_INSERT * NCOL);
+      let filled = 0;
+      const tasks = new Map<string, TouchedTask>();
+      const rollup = new Map<string, RollupCounters>();
+      const sessions = new Map<string, SessionDelta>();
+      for (let i = 0; i < enc.count; i++) {
+        const o = i * STRIDE;
+        const id = v[o] as string;
+        const body = v[o + F.bodyHash] as number;
+        let foundBody = 0;
+        const seq = ids.find(v[o + F.idHash] as number, (candidate) => {
+          if (candidate >= firstSeq) {
+            const j = pending[candidate - firstSeq];
+            if (j === undefined || v[j * STRIDE] !== id) return false;
+            foundBody = v[j * STRIDE + F.bodyHash] as number;
+            return true;
+          }
+          const row = this.s.eventBySeq.get(candidate) as { id: string; body_hash: number } | undefined;
+          if (row === undefined || row.id !== id) return false;
+          foundBody = row.body_hash;
+          return true;
+        });
+        if (seq !== null) {
+          duplicates += 1;
+          if (foundBody !== body) conflicts += 1;
+          continue;
+        }
+        const newSeq = nextSeq++;
+        ids.insert(v[o + F.idHash] as number, newSeq);
+        pending.push(i);
+        const p = filled * NCOL;
+        params[p] = newSeq;
+        for (let k = 0; k < STRIDE; k++) params[p + 1 + k] = v[o + k];
+        filled += 1;
+        if (filled === ROWS_PER_INSERT) {
+          this.s.insertMany.run(params);
+          filled = 0;
+        }
+        inserted += 1;
+        committed.push(i);
+        this.accumulate(v, o, tasks, rollup, sessions);
+      }
+      for (let r = 0; r < filled; r++) this.s.insertOne.run(params.slice(r * NCOL, (r + 1) * NCOL));
+      this.idsSeq = nextSeq - 1;
+      this.s.setMeta.run('next_seq', String(nextSeq));
+      this.flushTasks(tasks, rollup);
+      this.flushRollup(rollup);
+      this.flushSessions(sessions);
+    }
+    for (const cp of batch.checkpoints) this.s.upsertCheckpoint.run(cp);
+    const events = batch.events;
+    return {
+      inserted,
+      duplicates,
+      conflicts,
+      committed: events ? committed.map((i) => events[i] as VigilEvent) : committed.map((i) => decodeEvent(enc, i)),
+    };
+  }
+
+  private accumulate(v: unknown[], o: number, tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>, sessions: Map<string, SessionDelta>): void {
+    const kind = v[o + F.kind] as EventKind;
+    const taskId = v[o + F.taskId] as string | null;
+    const ts = v[o + F.ts] as number;
+    const facts: TaskEventFacts & { kind: EventKind; taskId: string | null } = {
+      kind,
+      taskId,
+      ts,
+      model: v[o + F.model] as string | null,
+      sessionId: v[o + F.sessionId] as string | null,
+      status: v[o + F.status] as EventStatus | null,
+      durationMs: v[o + F.durationMs] as number | null,
+      tokensIn: v[o + F.tokensIn] as number | null,
+      tokensOut: v[o + F.tokensOut] as number | null,
+      tokensCacheRead: v[o + F.tokensCacheRead] as number | null,
+      tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
+      costUsd: v[o + F.costUsd] as number | null,
+    };
+    if (kind === 'task' && taskId !== null) {
+      let t = tasks.get(taskId);
+      if (t === undefined) {
+        t = { partial: emptyTask(taskId, ts), rowid: null };
+        tasks.set(taskId, t);
+      }
+      applyTaskEvent(t.partial, facts);
+    } else {
+      const c = eventContribution(facts);
+      if (c !== null) addTo(rollup, c.hour, c.model, c.c, 1);
+    }
+    const sessionId = facts.sessionId;
+    if (sessionId !== null) {
+      let s = sessions.get(sessionId);
+      if (s === undefined) {
+        s = { firstTs: ts, lastTs: ts, count: 0, status: null, statusTs: null, tokensIn: 0, tokensOut: 0, facets: new Set() };
+        sessions.set(sessionId, s);
+      }
+      s.count += 1;
+      if (ts < s.firstTs) s.firstTs = ts;
+      if (ts > s.lastTs) s.lastTs = ts;
+      if (kind === 'session' && facts.status !== null && (s.statusTs === null || ts >= s.statusTs)) {
+        s.status = facts.status;
+        s.statusTs = ts;
+      }
+      s.tokensIn += facts.tokensIn ?? 0;
+      s.tokensOut += facts.tokensOut ?? 0;
+      if (facts.model !== null) s.facets.add(`model\u0000${facts.model}`);
+      s.facets.add(`adapter\u0000${v[o + F.adapter] as string}`);
+    }
+  }
+
+  private flushTasks(tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>): void {
+    if (tasks.size === 0) return;
+    const index = this.syncTasks();
+    let nextRowid = Number(this.s.getMeta.get('next_task_rowid') ?? '1');
+    for (const [taskId, t] of tasks) {
+      const keyHash = hash53(taskId);
+      const rowid = index.find(keyHash, (r) => this.s.taskIdByRowid.get(r) === taskId);
+      const row = rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
+      const before = row ? taskFromRow(row) : null;
+      const after = before ? mergeTasks(before, t.partial) : t.partial;
+      if (before) {
+        const old = taskContribution(before);
+        addTo(rollup, old.hour, old.model, old.c, -1);
+      }
+      const now = taskContribution(after);
+      addTo(rollup, now.hour, now.model, now.c, 1);
+      const values = { ...after, keyHash, bucketTs: taskBucketTs(after), rowid: rowid ?? nextRowid };
+      if (rowid === null) {
+        this.s.insertTask.run(values);
+        index.insert(keyHash, nextRowid);
+        this.tasksRowid = nextRowid;
+        nextRowid += 1;
+      } else {
+        this.s.updateTask.run(values);
+      }
+    }
+    this.s.setMeta.run('next_task_rowid', String(nextRowid));
+  }
+
+  private flushRollup(rollup: Map<string, RollupCounters>): void {
+    for (const [key, c] of rollup) {
+      if (ROLLUP_FIELDS.every((f) => c[f] === 0)) continue;
+      const sep = key.indexOf('\u0000');
+      this.s.upsertRollup.run(Number(key.slice(0, sep)), key.slice(sep + 1), ...ROLLUP_FIELDS.map((f) => c[f]));
+    }
+  }
+
+  private flushSessions(sessions: Map<string, SessionDelta>): void {
+    for (const [id, s] of sessions) {
+      this.s.upsertSession.run(id, s.firstTs, s.lastTs, s.count, s.status, s.statusTs, s.tokensIn, s.tokensOut);
+      for (const f of s.facets) {
+        const sep = f.indexOf('\u0000');
+        this.s.insertFacet.run(id, f.slice(0, sep), f.slice(sep + 1));
+      }
+    }
+  }
+}
+
+function addTo(rollup: Map<string, RollupCounters>, hour: number, model: string, c: RollupCounters, sign: number): void {
+  const key = `${hour}\u0000${model}`;
+  let acc = rollup.get(key);
+  if (acc === undefined) {
+    acc = zeroCounters();
+    rollup.set(key, acc);
+  }
+  addCounters(acc, c, sign);
+}
