@@ -66,6 +66,7 @@ export function hourOf(ts: number): number {
 /** What one task contributes to the rollup, and where (its bucket hour and model). */
 export function taskContribution(task: TaskState): { hour: number; model: string; c: RollupCounters } {
   const c = zeroCounters();
+  if (task.eventCount === 0) return { hour: hourOf(task.spanFirstTs), model: task.model ?? '', c };
   c.tasks = 1;
   if (task.status === null) c.incomplete = 1;
   else {

@@ -320,11 +320,6 @@ function regexPass(
   return { kind, hint, run };
 }
 
-/** Replaces the trailing `value` of `match` (followed by `tail`) with the kind's marker. */
-function replaceValue(match: string, value: string, tail: string, kind: RedactionKind): string {
-  return match.slice(0, match.length - tail.length - value.length) + mark(kind) + tail;
-}
-
 const API_KEY = rx(
   String.raw`(?<![\w-])(?:(?<sk>sk-[\w-]{20,1024})|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_\w{22,255}` +
     String.raw`|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])|AIza[\w-]{35}|(?<slack>xox[abpr]-[A-Za-z0-9-]{10,255})` +
@@ -473,7 +468,7 @@ const INLINE_PASSES: readonly InlinePass[] = [
     [rx(String.raw`(?<![\w-])(?:bearer|basic)[ \t]{1,8}(?<v>[\w.~+/=-]{8,4096})`, 'gi')],
     (match, g) => {
       const v = g.v ?? '';
-      return isPlainWord(v) ? null : replaceValue(match, v, '', 'bearer_token');
+      return isPlainWord(v) ? null : match.slice(0, match.length - v.length) + mark('bearer_token');
     },
   ),
   {

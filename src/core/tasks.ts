@@ -21,7 +21,11 @@ export interface TaskState {
   tokensCacheWrite: number;
   costUsd: number | null;
   firstTs: number;
+  /** Task-kind events folded in; 0 for an id seen only on other kinds (not counted as a task). */
   eventCount: number;
+  /** Earliest and latest ts of any event carrying this task id, whatever its kind. */
+  spanFirstTs: number;
+  spanLastTs: number;
 }
 
 /** A fresh task state from its first event. */
@@ -42,7 +46,15 @@ export function emptyTask(taskId: string, ts: number): TaskState {
     costUsd: null,
     firstTs: ts,
     eventCount: 0,
+    spanFirstTs: ts,
+    spanLastTs: ts,
   };
+}
+
+/** Widens a task's span to include an event of any kind carrying its id. */
+export function touchTaskSpan(task: TaskState, ts: number): void {
+  if (ts < task.spanFirstTs) task.spanFirstTs = ts;
+  if (ts > task.spanLastTs) task.spanLastTs = ts;
 }
 
 /** The fields of an event the task join reads (a VigilEvent has them all). */
@@ -53,8 +65,9 @@ export type TaskEventFacts = Pick<
 
 /** Folds one task-kind event into a task state (mutates and returns `task`). */
 export function applyTaskEvent(task: TaskState, event: TaskEventFacts): TaskState {
+  touchTaskSpan(task, event.ts);
+  if (task.eventCount === 0 || event.ts < task.firstTs) task.firstTs = event.ts;
   task.eventCount += 1;
-  if (event.ts < task.firstTs) task.firstTs = event.ts;
   if (task.model === null && event.model !== null) task.model = event.model;
   if (task.sessionId === null && event.sessionId !== null) task.sessionId = event.sessionId;
   if (event.status === 'started' && (task.startedTs === null || event.ts < task.startedTs)) {
@@ -80,7 +93,9 @@ export function applyTaskEvent(task: TaskState, event: TaskEventFacts): TaskStat
 export function mergeTasks(a: TaskState, b: TaskState): TaskState {
   const out: TaskState = { ...a };
   out.eventCount += b.eventCount;
-  out.firstTs = Math.min(a.firstTs, b.firstTs);
+  out.firstTs = a.eventCount === 0 ? b.firstTs : b.eventCount === 0 ? a.firstTs : Math.min(a.firstTs, b.firstTs);
+  out.spanFirstTs = Math.min(a.spanFirstTs, b.spanFirstTs);
+  out.spanLastTs = Math.max(a.spanLastTs, b.spanLastTs);
   out.model = a.model ?? b.model;
   out.sessionId = a.sessionId ?? b.sessionId;
   if (b.startedTs !== null && (a.startedTs === null || b.startedTs < a.startedTs)) {

@@ -1033,6 +1033,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         costUsd: null,
         firstTs: at('14:30'),
         eventCount: 2,
+        spanFirstTs: at('14:30'),
+        spanLastTs: at('14:32:30'),
       };
       const expectedAgg = [
         agg('gpt-5.3-codex', {
@@ -1117,6 +1119,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
             costUsd: 0.25,
             firstTs: at('10:00'),
             eventCount: 4,
+            spanFirstTs: at('10:00'),
+            spanLastTs: at('11:20'),
           } satisfies TaskState);
           const counted = agg('m-r', {
             tasks: 1,

@@ -10,15 +10,24 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     sql: `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
+-- Where events came from: (adapter, file) pairs, referenced by events.source_id.
+CREATE TABLE sources (
+  source_id INTEGER PRIMARY KEY,
+  adapter TEXT NOT NULL,
+  file TEXT NOT NULL,
+  UNIQUE (adapter, file)
+);
+
 -- Events in commit order. seq is assigned by the writer from meta.next_seq (never reused).
 -- Dedupe is on id_hash (53-bit hash of id) through an in-memory open-addressing index that
 -- every writer catches up from this table inside its write transaction; the full id is
--- compared on every hash hit, so a collision costs a probe, never an event.
+-- compared on every hash hit, so a collision costs a probe, never an event. Only time-local
+-- indexes are kept (ts, and kind for the rare kinds): task and session queries scan the
+-- time window their span gives (tasks.span_*, sessions.first_ts/last_ts).
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL,
   id_hash INTEGER NOT NULL,
-  body_hash INTEGER NOT NULL,
   type TEXT NOT NULL,
   kind TEXT NOT NULL,
   ts INTEGER NOT NULL,
@@ -35,18 +44,19 @@ CREATE TABLE events (
   tokens_cache_write INTEGER,
   cost_usd REAL,
   message TEXT,
-  source_adapter TEXT NOT NULL,
-  source_file TEXT,
+  source_id INTEGER NOT NULL,
   source_line INTEGER,
   source_offset INTEGER,
   attrs TEXT
 );
 CREATE INDEX events_ts ON events (ts);
-CREATE INDEX events_session ON events (session_id, ts) WHERE session_id IS NOT NULL;
-CREATE INDEX events_task ON events (task_id) WHERE task_id IS NOT NULL;
 -- The bulk kinds (task, llm_call) are left out so that this index stays cheap to maintain;
 -- queries for the other kinds add the same condition so SQLite can use it.
 CREATE INDEX events_rare_kind ON events (kind, ts) WHERE kind NOT IN ('task', 'llm_call');
+-- Events with their source spelled out, for reading.
+CREATE VIEW events_v AS
+  SELECT e.*, s.adapter AS source_adapter, nullif(s.file, '') AS source_file
+  FROM events e JOIN sources s ON s.source_id = e.source_id;
 
 -- The task join: one row per task id, folded from its task-kind events. Rows are appended
 -- (rowid from meta.next_task_rowid) and found through an in-memory hash index, like events.
@@ -68,9 +78,14 @@ CREATE TABLE tasks (
   cost_usd REAL,
   first_ts INTEGER NOT NULL,
   event_count INTEGER NOT NULL,
-  bucket_ts INTEGER NOT NULL
+  bucket_ts INTEGER NOT NULL,
+  -- Earliest and latest ts of every event carrying this task id (any kind): queries by task
+  -- scan this window of events_ts instead of maintaining a random-key task index.
+  span_first_ts INTEGER NOT NULL,
+  span_last_ts INTEGER NOT NULL
 );
 CREATE INDEX tasks_bucket ON tasks (bucket_ts);
+CREATE INDEX tasks_session ON tasks (session_id) WHERE session_id IS NOT NULL;
 
 -- Additive per-hour, per-model counters (tasks by their bucket hour, plus non-task usage).
 CREATE TABLE rollup_hourly (

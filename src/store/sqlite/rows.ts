@@ -7,7 +7,6 @@ export const EVENT_COLUMNS = [
   'seq',
   'id',
   'id_hash',
-  'body_hash',
   'type',
   'kind',
   'ts',
@@ -24,8 +23,7 @@ export const EVENT_COLUMNS = [
   'tokens_cache_write',
   'cost_usd',
   'message',
-  'source_adapter',
-  'source_file',
+  'source_id',
   'source_line',
   'source_offset',
   'attrs',
@@ -105,6 +103,8 @@ export interface TaskRow {
   first_ts: number;
   event_count: number;
   bucket_ts: number;
+  span_first_ts: number;
+  span_last_ts: number;
 }
 
 export function taskFromRow(r: TaskRow): TaskState {
@@ -124,6 +124,8 @@ export function taskFromRow(r: TaskRow): TaskState {
     costUsd: r.cost_usd,
     firstTs: r.first_ts,
     eventCount: r.event_count,
+    spanFirstTs: r.span_first_ts,
+    spanLastTs: r.span_last_ts,
   };
 }
 

@@ -21,13 +21,13 @@ import type { SqliteDb } from './sqlite-database.js';
 export function prune(db: SqliteDb, before: number, dryRun: boolean): MaintenanceResult {
   const run = () => {
     const events = db.prepare('SELECT count(*) FROM events WHERE ts < ?').pluck().get(before) as number;
-    const tasks = db.prepare('SELECT count(*) FROM tasks WHERE bucket_ts < ? AND status IS NOT NULL').pluck().get(before) as number;
+    const tasks = db.prepare('SELECT count(*) FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)').pluck().get(before) as number;
     const sessions = db.prepare('SELECT count(*) FROM sessions WHERE last_ts < ?').pluck().get(before) as number;
     if (dryRun) return { events, tasks, sessions };
     db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_spanning (session_id TEXT PRIMARY KEY); DELETE FROM prune_spanning;');
     db.prepare('INSERT INTO prune_spanning SELECT session_id FROM sessions WHERE first_ts < ? AND last_ts >= ?').run(before, before);
     db.prepare('DELETE FROM events WHERE ts < ?').run(before);
-    db.prepare('DELETE FROM tasks WHERE bucket_ts < ? AND status IS NOT NULL').run(before);
+    db.prepare('DELETE FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)').run(before);
     db.prepare('DELETE FROM session_facets WHERE session_id IN (SELECT session_id FROM sessions WHERE last_ts < ?)').run(before);
     db.prepare('DELETE FROM sessions WHERE last_ts < ?').run(before);
     const latest = (col: string) =>
@@ -43,7 +43,7 @@ export function prune(db: SqliteDb, before: number, dryRun: boolean): Maintenanc
       INSERT OR IGNORE INTO session_facets (session_id, facet, value)
         SELECT DISTINCT session_id, 'model', model FROM events WHERE model IS NOT NULL AND session_id IN (SELECT session_id FROM prune_spanning);
       INSERT OR IGNORE INTO session_facets (session_id, facet, value)
-        SELECT DISTINCT session_id, 'adapter', source_adapter FROM events WHERE session_id IN (SELECT session_id FROM prune_spanning);
+        SELECT DISTINCT session_id, 'adapter', source_adapter FROM events_v WHERE session_id IN (SELECT session_id FROM prune_spanning);
       DELETE FROM prune_spanning;`);
     const prev = Number(db.prepare("SELECT value FROM meta WHERE key = 'pruned_before'").pluck().get() ?? 0);
     db.prepare("INSERT INTO meta (key, value) VALUES ('pruned_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Math.max(prev, before)));
@@ -112,7 +112,7 @@ export function checkIntegrity(db: SqliteDb): { ok: boolean; problems: string[] 
     add(c.hour, c.model, c.c);
   }
   for (const row of db
-    .prepare(`SELECT * FROM events WHERE NOT (kind = 'task' AND task_id IS NOT NULL) AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
+    .prepare(`SELECT * FROM events_v WHERE NOT (kind = 'task' AND task_id IS NOT NULL) AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
     .iterate() as Iterable<EventRow>) {
     const c = eventContribution(eventFromRow(row));
     if (c) add(c.hour, c.model, c.c);

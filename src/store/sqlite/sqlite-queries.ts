@@ -22,8 +22,26 @@ import type { SqliteDb } from './sqlite-database.js';
 
 const BULK_KINDS: readonly EventKind[] = ['task', 'llm_call'];
 
-/** Builds the WHERE clause of an event filter. */
-export function whereOf(filter: EventFilter): { sql: string; params: unknown[] } {
+/** Where every event carrying a task (or session) id lies in time, or null when unknown. */
+export type SpanLookup = (id: string) => { first: number; last: number } | null;
+
+export interface Spans {
+  task: SpanLookup;
+  session: SpanLookup;
+}
+
+/** Session spans come straight from the sessions table. */
+export function sessionSpanOf(db: SqliteDb): SpanLookup {
+  const stmt = db.prepare('SELECT first_ts AS first, last_ts AS last FROM sessions WHERE session_id = ?');
+  return (id) => (stmt.get(id) as { first: number; last: number } | undefined) ?? null;
+}
+
+/**
+ * Builds the WHERE clause of an event filter. A task or session filter becomes the time window
+ * of its span (scanned through events_ts) plus the equality test: exact, without random-key
+ * indexes on task and session ids.
+ */
+export function whereOf(filter: EventFilter, spans?: Spans): { sql: string; params: unknown[] } {
   const terms: string[] = [];
   const params: unknown[] = [];
   const list = (column: string, values: readonly string[]) => {
@@ -42,8 +60,21 @@ export function whereOf(filter: EventFilter): { sql: string; params: unknown[] }
       params.push(value);
     }
   };
-  eq('session_id', filter.sessionId);
-  eq('task_id', filter.taskId);
+  const windowed = (column: string, value: string | undefined, lookup: SpanLookup | undefined) => {
+    if (value === undefined) return;
+    const span = lookup ? lookup(value) : null;
+    if (lookup && span === null) terms.push('0');
+    else {
+      if (span) {
+        terms.push('ts >= ? AND ts <= ?');
+        params.push(span.first, span.last);
+      }
+      terms.push(`${column} = ?`);
+      params.push(value);
+    }
+  };
+  windowed('session_id', filter.sessionId, spans?.session);
+  windowed('task_id', filter.taskId, spans?.task);
   eq('phase', filter.phase);
   eq('agent_role', filter.agentRole);
   if (filter.model !== undefined) {
@@ -52,7 +83,10 @@ export function whereOf(filter: EventFilter): { sql: string; params: unknown[] }
     params.push(filter.model, filter.model);
   }
   eq('status', filter.status);
-  eq('source_adapter', filter.adapter);
+  if (filter.adapter !== undefined) {
+    terms.push('source_id IN (SELECT source_id FROM sources WHERE adapter = ?)');
+    params.push(filter.adapter);
+  }
   if (filter.since !== undefined) {
     terms.push('ts >= ?');
     params.push(filter.since);
@@ -73,8 +107,8 @@ function decodeCursor(cursor: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
-export function queryEvents(db: SqliteDb, q: EventQuery): EventPage {
-  const { sql, params } = whereOf(q);
+export function queryEvents(db: SqliteDb, q: EventQuery, spans?: Spans): EventPage {
+  const { sql, params } = whereOf(q, spans);
   const desc = q.descending ?? false;
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
   let where = sql;
@@ -86,7 +120,7 @@ export function queryEvents(db: SqliteDb, q: EventQuery): EventPage {
   }
   const order = desc ? 'DESC' : 'ASC';
   const rows = db
-    .prepare(`SELECT * FROM events ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
+    .prepare(`SELECT * FROM events_v ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
     .all(...params, limit + 1) as EventRow[];
   const more = rows.length > limit;
   if (more) rows.pop();
@@ -97,23 +131,23 @@ export function queryEvents(db: SqliteDb, q: EventQuery): EventPage {
   };
 }
 
-export async function* iterateEvents(db: SqliteDb, filter: EventFilter): AsyncIterable<VigilEvent> {
+export async function* iterateEvents(db: SqliteDb, filter: EventFilter, spans?: Spans): AsyncIterable<VigilEvent> {
   let cursor: string | undefined;
   for (;;) {
-    const page = queryEvents(db, { ...filter, limit: 2000, cursor });
+    const page = queryEvents(db, { ...filter, limit: 2000, cursor }, spans);
     for (const e of page.events) yield e;
     if (page.nextCursor === null) return;
     cursor = page.nextCursor;
   }
 }
 
-export function countEvents(db: SqliteDb, filter: EventFilter): number {
-  const { sql, params } = whereOf(filter);
+export function countEvents(db: SqliteDb, filter: EventFilter, spans?: Spans): number {
+  const { sql, params } = whereOf(filter, spans);
   return db.prepare(`SELECT count(*) FROM events ${sql}`).pluck().get(...params) as number;
 }
 
-export function countByType(db: SqliteDb, filter: EventFilter): { type: string; kind: EventKind; count: number }[] {
-  const { sql, params } = whereOf(filter);
+export function countByType(db: SqliteDb, filter: EventFilter, spans?: Spans): { type: string; kind: EventKind; count: number }[] {
+  const { sql, params } = whereOf(filter, spans);
   return db
     .prepare(`SELECT type, kind, count(*) AS count FROM events ${sql} GROUP BY type, kind ORDER BY count DESC, type`)
     .all(...params) as { type: string; kind: EventKind; count: number }[];
@@ -154,13 +188,13 @@ export function aggregateByModel(db: SqliteDb, q: AggregateQuery): ModelAggregat
     edges.push([q.since, q.until]);
   }
   for (const [from, to] of edges) {
-    const tasks = db.prepare('SELECT * FROM tasks WHERE bucket_ts >= ? AND bucket_ts < ?').all(from, to) as TaskRow[];
+    const tasks = db.prepare('SELECT * FROM tasks WHERE bucket_ts >= ? AND bucket_ts < ? AND event_count > 0').all(from, to) as TaskRow[];
     for (const row of tasks) {
       const c = taskContribution(taskFromRow(row));
       if (q.model === undefined || c.model === q.model) add(c.model, c.c);
     }
     const events = db
-      .prepare(`SELECT * FROM events WHERE ts >= ? AND ts < ? AND NOT (kind = 'task' AND task_id IS NOT NULL)
+      .prepare(`SELECT * FROM events_v WHERE ts >= ? AND ts < ? AND NOT (kind = 'task' AND task_id IS NOT NULL)
         AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
       .all(from, to) as EventRow[];
     for (const row of events) {
@@ -229,8 +263,8 @@ export function getSession(db: SqliteDb, sessionId: string): SessionSummary | nu
   const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
   if (row === undefined) return null;
   const byType = db
-    .prepare('SELECT type, kind, count(*) AS n FROM events WHERE session_id = ? GROUP BY type, kind')
-    .all(sessionId) as { type: string; kind: EventKind; n: number }[];
+    .prepare('SELECT type, kind, count(*) AS n FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? GROUP BY type, kind')
+    .all(row.first_ts, row.last_ts, sessionId) as { type: string; kind: EventKind; n: number }[];
   const countsByKind: Partial<Record<EventKind, number>> = {};
   const countsByType: Record<string, number> = {};
   for (const r of byType) {
@@ -238,11 +272,11 @@ export function getSession(db: SqliteDb, sessionId: string): SessionSummary | nu
     countsByType[r.type] = (countsByType[r.type] ?? 0) + r.n;
   }
   const taskRows = db
-    .prepare(`SELECT t.status FROM tasks t WHERE t.task_id IN (SELECT DISTINCT task_id FROM events WHERE session_id = ? AND kind = 'task' AND task_id IS NOT NULL)`)
+    .prepare('SELECT status FROM tasks WHERE session_id = ? AND event_count > 0')
     .all(sessionId) as { status: string | null }[];
   const phases = db
-    .prepare('SELECT phase, min(ts) AS first FROM events WHERE session_id = ? AND phase IS NOT NULL GROUP BY phase ORDER BY first')
-    .all(sessionId) as { phase: string }[];
+    .prepare('SELECT phase, min(ts) AS first FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? AND phase IS NOT NULL GROUP BY phase ORDER BY first')
+    .all(row.first_ts, row.last_ts, sessionId) as { phase: string }[];
   return {
     ...sessionInfo(db, row),
     countsByKind,

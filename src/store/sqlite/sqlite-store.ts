@@ -38,6 +38,15 @@ export function createSqliteStore(path: string, options: OpenOptions = {}): Stor
     }
   };
   const cp = db.prepare('SELECT * FROM checkpoints WHERE path = ?');
+  const spanStmt = db.prepare('SELECT span_first_ts AS first, span_last_ts AS last FROM tasks WHERE rowid_ = ?');
+  const spans: q.Spans = {
+    task: (taskId) => {
+      writer ??= new SqliteWriter(db);
+      const rowid = writer.findTaskRowid(taskId);
+      return rowid === null ? null : ((spanStmt.get(rowid) as { first: number; last: number } | undefined) ?? null);
+    },
+    session: q.sessionSpanOf(db),
+  };
   const cpByInode = db.prepare('SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1');
 
   return {
@@ -62,16 +71,16 @@ export function createSqliteStore(path: string, options: OpenOptions = {}): Stor
       guard('read checkpoints', () =>
         (db.prepare('SELECT * FROM checkpoints ORDER BY path').all() as CheckpointRow[]).map(checkpointFromRow),
       ) as Promise<Checkpoint[]>,
-    queryEvents: (query: EventQuery) => guard('query events', () => q.queryEvents(db, query)),
-    iterateEvents: (filter: EventFilter) => q.iterateEvents(db, filter),
-    countEvents: (filter: EventFilter) => guard('count events', () => q.countEvents(db, filter)),
-    countByType: (filter: EventFilter) => guard('count events', () => q.countByType(db, filter)),
+    queryEvents: (query: EventQuery) => guard('query events', () => q.queryEvents(db, query, spans)),
+    iterateEvents: (filter: EventFilter) => q.iterateEvents(db, filter, spans),
+    countEvents: (filter: EventFilter) => guard('count events', () => q.countEvents(db, filter, spans)),
+    countByType: (filter: EventFilter) => guard('count events', () => q.countByType(db, filter, spans)),
     getTask: (taskId: string) =>
       guard('read tasks', () => {
         writer ??= new SqliteWriter(db);
         const rowid = writer.findTaskRowid(taskId);
         const row = rowid === null ? undefined : (db.prepare('SELECT * FROM tasks WHERE rowid_ = ?').get(rowid) as TaskRow | undefined);
-        return row ? taskFromRow(row) : null;
+        return row && row.event_count > 0 ? taskFromRow(row) : null;
       }),
     aggregateByModel: (query: AggregateQuery) => guard('aggregate', () => q.aggregateByModel(db, query)),
     timeRange: () =>

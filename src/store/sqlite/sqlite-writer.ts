@@ -1,11 +1,11 @@
-import { decodeEvent, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
+import { bodyHashOf, decodeEvent, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
 import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
 import { hash53 } from '../../core/hash.js';
 import { addCounters, eventContribution, ROLLUP_FIELDS, taskContribution, zeroCounters, type RollupCounters } from '../../core/rollup.js';
-import { applyTaskEvent, emptyTask, mergeTasks, taskBucketTs, type TaskEventFacts, type TaskState } from '../../core/tasks.js';
+import { applyTaskEvent, emptyTask, mergeTasks, taskBucketTs, touchTaskSpan, type TaskEventFacts, type TaskState } from '../../core/tasks.js';
 import type { IngestBatch, IngestBatchResult } from '../types.js';
 import { IdIndex } from './id-index.js';
-import { EVENT_COLUMNS, taskFromRow, type TaskRow } from './rows.js';
+import { EVENT_COLUMNS, eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
 
 /** Rows bound per INSERT statement: amortises statement overhead without huge SQL. */
@@ -44,26 +44,44 @@ export class SqliteWriter {
   private idsSeq = 0;
   private tasks: IdIndex | null = null;
   private tasksRowid = 0;
+  /** (adapter, file) → source_id; a cache of the small sources table. */
+  private sources: Map<string, number> | null = null;
+  /** State of the current dedupe probe (kept on the instance to avoid a closure per event). */
+  private probeId = '';
+  private probeValues: unknown[] = [];
+  private probePending: number[] = [];
+  private probeFirstSeq = 0;
+  private readonly confirmId = (seq: number): boolean => {
+    if (seq >= this.probeFirstSeq) {
+      const j = this.probePending[seq - this.probeFirstSeq];
+      return j !== undefined && this.probeValues[j * STRIDE] === this.probeId;
+    }
+    return this.s.eventIdBySeq.get(seq) === this.probeId;
+  };
   private readonly s;
 
   constructor(private readonly db: SqliteDb) {
     const one = `(${Array(NCOL).fill('?').join(',')})`;
     const cols = EVENT_COLUMNS.join(',');
     const rcols = ['tasks', 'ended', 'success', 'failure', 'timeout', 'incomplete', 'duration_sum_ms', 'duration_count', 'tokens_in', 'tokens_out', 'tokens_cache_read', 'tokens_cache_write', 'cost_reported_usd'];
-    const taskCols = 'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts';
-    const taskVals = '@taskId, @keyHash, @model, @sessionId, @startedTs, @endedTs, @status, @attempts, @durationMs, @tokensIn, @tokensOut, @tokensCacheRead, @tokensCacheWrite, @costUsd, @firstTs, @eventCount, @bucketTs';
+    const taskCols = 'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts, span_first_ts, span_last_ts';
+    const taskVals = Array(19).fill('?').join(', ');
     this.s = {
       insertMany: db.prepare(`INSERT INTO events (${cols}) VALUES ${Array(ROWS_PER_INSERT).fill(one).join(',')}`),
       insertOne: db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`),
-      eventBySeq: db.prepare('SELECT id, body_hash FROM events WHERE seq = ?'),
+      eventIdBySeq: db.prepare('SELECT id FROM events WHERE seq = ?').pluck(),
+      eventBySeq: db.prepare('SELECT * FROM events_v WHERE seq = ?'),
+      allSources: db.prepare('SELECT source_id, adapter, file FROM sources'),
+      insertSource: db.prepare('INSERT INTO sources (adapter, file) VALUES (?, ?) ON CONFLICT (adapter, file) DO NOTHING'),
+      sourceId: db.prepare('SELECT source_id FROM sources WHERE adapter = ? AND file = ?').pluck(),
       eventsAfter: db.prepare('SELECT seq, id_hash FROM events WHERE seq > ? ORDER BY seq').raw(),
       eventCount: db.prepare('SELECT count(*) FROM events').pluck(),
       taskByRowid: db.prepare('SELECT * FROM tasks WHERE rowid_ = ?'),
       taskIdByRowid: db.prepare('SELECT task_id FROM tasks WHERE rowid_ = ?').pluck(),
       tasksAfter: db.prepare('SELECT rowid_, key_hash FROM tasks WHERE rowid_ > ? ORDER BY rowid_').raw(),
       taskCount: db.prepare('SELECT count(*) FROM tasks').pluck(),
-      insertTask: db.prepare(`INSERT INTO tasks (rowid_, ${taskCols}) VALUES (@rowid, ${taskVals})`),
-      updateTask: db.prepare(`UPDATE tasks SET (${taskCols}) = (${taskVals}) WHERE rowid_ = @rowid`),
+      insertTask: db.prepare(`INSERT INTO tasks (${taskCols}, rowid_) VALUES (${taskVals}, ?)`),
+      updateTask: db.prepare(`UPDATE tasks SET (${taskCols}) = (${taskVals}) WHERE rowid_ = ?`),
       upsertRollup: db.prepare(
         `INSERT INTO rollup_hourly (hour, model, ${rcols.join(',')}) VALUES (?, ?, ${rcols.map(() => '?').join(',')})
          ON CONFLICT (hour, model) DO UPDATE SET ${rcols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
@@ -86,6 +104,7 @@ export class SqliteWriter {
 
   /** Forgets the in-memory indexes (after a failed transaction or a prune); rebuilt on use. */
   resetIndexes(): void {
+    this.sources = null;
     this.ids = null;
     this.idsSeq = 0;
     this.tasks = null;
@@ -140,6 +159,33 @@ export class SqliteWriter {
     return this.tasks;
   }
 
+  private sourceIdOf(adapter: string, file: string | null): number {
+    if (this.sources === null) {
+      this.sources = new Map();
+      for (const r of this.s.allSources.iterate() as Iterable<{ source_id: number; adapter: string; file: string }>) {
+        this.sources.set(`${r.adapter}\u0000${r.file}`, r.source_id);
+      }
+    }
+    const key = `${adapter}\u0000${file ?? ''}`;
+    let id = this.sources.get(key);
+    if (id === undefined) {
+      this.s.insertSource.run(adapter, file ?? '');
+      id = this.s.sourceId.get(adapter, file ?? '') as number;
+      this.sources.set(key, id);
+    }
+    return id;
+  }
+
+  /** Body hash of a stored event, for telling a replay from a conflict (rare path). */
+  private storedBodyHash(seq: number, pendingEnc: EncodedEvents): number {
+    if (seq >= this.probeFirstSeq) {
+      const j = this.probePending[seq - this.probeFirstSeq] as number;
+      return pendingEnc.values[j * STRIDE + F.bodyHash] as number;
+    }
+    const row = this.s.eventBySeq.get(seq) as EventRow;
+    return bodyHashOf(eventFromRow(row), row.attrs);
+  }
+
   private write(enc: EncodedEvents, batch: IngestBatch): IngestBatchResult {
     let inserted = 0;
     let duplicates = 0;
@@ -149,42 +195,46 @@ export class SqliteWriter {
       const ids = this.syncIds();
       const v = enc.values;
       let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
-      const firstSeq = nextSeq;
-      /** Ids and body hashes of rows inserted by this batch, by seq - firstSeq. */
       const pending: number[] = [];
+      this.probeValues = v;
+      this.probePending = pending;
+      this.probeFirstSeq = nextSeq;
       const params: unknown[] = new Array(ROWS_PER_INSERT * NCOL);
       let filled = 0;
+      let lastSourceKey = '';
+      let lastSourceId = 0;
       const tasks = new Map<string, TouchedTask>();
       const rollup = new Map<string, RollupCounters>();
       const sessions = new Map<string, SessionDelta>();
       for (let i = 0; i < enc.count; i++) {
         const o = i * STRIDE;
-        const id = v[o] as string;
-        const body = v[o + F.bodyHash] as number;
-        let foundBody = 0;
-        const seq = ids.find(v[o + F.idHash] as number, (candidate) => {
-          if (candidate >= firstSeq) {
-            const j = pending[candidate - firstSeq];
-            if (j === undefined || v[j * STRIDE] !== id) return false;
-            foundBody = v[j * STRIDE + F.bodyHash] as number;
-            return true;
-          }
-          const row = this.s.eventBySeq.get(candidate) as { id: string; body_hash: number } | undefined;
-          if (row === undefined || row.id !== id) return false;
-          foundBody = row.body_hash;
-          return true;
-        });
+        this.probeId = v[o] as string;
+        const hash = v[o + F.idHash] as number;
+        const seq = ids.find(hash, this.confirmId);
         if (seq !== null) {
           duplicates += 1;
-          if (foundBody !== body) conflicts += 1;
+          if (this.storedBodyHash(seq, enc) !== v[o + F.bodyHash]) conflicts += 1;
           continue;
         }
         const newSeq = nextSeq++;
-        ids.insert(v[o + F.idHash] as number, newSeq);
+        ids.insert(hash, newSeq);
         pending.push(i);
+        const adapter = v[o + F.adapter] as string;
+        const file = v[o + F.file] as string | null;
+        const sourceKey = file === null ? adapter : `${adapter}\u0000${file}`;
+        if (sourceKey !== lastSourceKey) {
+          lastSourceKey = sourceKey;
+          lastSourceId = this.sourceIdOf(adapter, file);
+        }
         const p = filled * NCOL;
         params[p] = newSeq;
-        for (let k = 0; k < STRIDE; k++) params[p + 1 + k] = v[o + k];
+        params[p + 1] = v[o];
+        params[p + 2] = hash;
+        for (let k = 3; k <= 18; k++) params[p + k] = v[o + k];
+        params[p + 19] = lastSourceId;
+        params[p + 20] = v[o + F.line];
+        params[p + 21] = v[o + F.offset];
+        params[p + 22] = v[o + F.attrs];
         filled += 1;
         if (filled === ROWS_PER_INSERT) {
           this.s.insertMany.run(params);
@@ -195,6 +245,8 @@ export class SqliteWriter {
         this.accumulate(v, o, tasks, rollup, sessions);
       }
       for (let r = 0; r < filled; r++) this.s.insertOne.run(params.slice(r * NCOL, (r + 1) * NCOL));
+      this.probeValues = [];
+      this.probePending = [];
       this.idsSeq = nextSeq - 1;
       this.s.setMeta.run('next_seq', String(nextSeq));
       this.flushTasks(tasks, rollup);
@@ -203,11 +255,16 @@ export class SqliteWriter {
     }
     for (const cp of batch.checkpoints) this.s.upsertCheckpoint.run(cp);
     const events = batch.events;
+    let decoded: VigilEvent[] | null = null;
     return {
       inserted,
       duplicates,
       conflicts,
-      committed: events ? committed.map((i) => events[i] as VigilEvent) : committed.map((i) => decodeEvent(enc, i)),
+      // Decoded on demand: the CLI never reads them, the live bus does.
+      get committed() {
+        decoded ??= events ? committed.map((i) => events[i] as VigilEvent) : committed.map((i) => decodeEvent(enc, i));
+        return decoded;
+      },
     };
   }
 
@@ -229,14 +286,16 @@ export class SqliteWriter {
       tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
       costUsd: v[o + F.costUsd] as number | null,
     };
-    if (kind === 'task' && taskId !== null) {
+    if (taskId !== null) {
       let t = tasks.get(taskId);
       if (t === undefined) {
         t = { partial: emptyTask(taskId, ts), rowid: null };
         tasks.set(taskId, t);
       }
-      applyTaskEvent(t.partial, facts);
-    } else {
+      if (kind === 'task') applyTaskEvent(t.partial, facts);
+      else touchTaskSpan(t.partial, ts);
+    }
+    if (kind !== 'task' || taskId === null) {
       const c = eventContribution(facts);
       if (c !== null) addTo(rollup, c.hour, c.model, c.c, 1);
     }
@@ -277,7 +336,8 @@ export class SqliteWriter {
       }
       const now = taskContribution(after);
       addTo(rollup, now.hour, now.model, now.c, 1);
-      const values = { ...after, keyHash, bucketTs: taskBucketTs(after), rowid: rowid ?? nextRowid };
+      const a = after;
+      const values = [taskId, keyHash, a.model, a.sessionId, a.startedTs, a.endedTs, a.status, a.attempts, a.durationMs, a.tokensIn, a.tokensOut, a.tokensCacheRead, a.tokensCacheWrite, a.costUsd, a.firstTs, a.eventCount, taskBucketTs(a), a.spanFirstTs, a.spanLastTs, rowid ?? nextRowid];
       if (rowid === null) {
         this.s.insertTask.run(values);
         index.insert(keyHash, nextRowid);
