@@ -77,6 +77,7 @@ export const EVENT_CATALOGUE = {
   workflow_violation: e('workflow', 'blocked', ['000'], 'A workflow rule was violated.'),
   merge_complete: e('workflow', 'success', ['000'], 'A merge completed.'),
   bypass_activated: e('bypass', 'started', ['000'], 'An emergency bypass record (`BYPASS-AUDIT.json`).'),
+  bypass_revoked: e('bypass', 'cancelled', ['000'], 'A bypass was revoked before it expired (`BYPASS-AUDIT.json`).'),
 
   // Seed 001: WVO state folders.
   wvo_task: e('task', 'unknown', ['001'], 'A task state record from `state/analytics` or `state/telemetry`.'),

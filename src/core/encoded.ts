@@ -2,6 +2,18 @@ import type { EventKind, EventStatus, VigilEvent } from './event.js';
 import { hash53 } from './hash.js';
 
 /**
+ * The body hash of the event at index `i` of an encoding (computed on demand: only
+ * duplicates need it).
+ */
+export function encodedBodyHash(enc: EncodedEvents, i: number): number {
+  const cached = enc.values[i * STRIDE + 2];
+  if (typeof cached === 'number') return cached;
+  const h = bodyHashOf(decodeEvent(enc, i), enc.values[i * STRIDE + 23] as string | null);
+  enc.values[i * STRIDE + 2] = h;
+  return h;
+}
+
+/**
  * A flat, columnar encoding of events: `STRIDE` values per event in `values`, in the order of
  * `ENCODED_FIELDS`. Cheap to build in a worker, to post between threads (primitives only) and
  * to bind to SQL, and it carries the dedupe hashes so the writer need not recompute them.
@@ -66,7 +78,8 @@ export function encodeInto(enc: EncodedEvents, e: VigilEvent): void {
   const attrs = attrsJson(e.attrs);
   v[o] = e.id;
   v[o + 1] = hash53(e.id);
-  v[o + 2] = bodyHashOf(e, attrs);
+  // The body hash is only needed when the id turns out to be a duplicate: computed then.
+  v[o + 2] = null;
   v[o + 3] = e.type;
   v[o + 4] = e.kind;
   v[o + 5] = e.ts;

@@ -35,18 +35,12 @@ export const ERROR_CODES = {
     exit: EXIT.io,
     hint: 'The database was written by a newer Vigil; upgrade Vigil.',
   },
-  VIGIL_ERR_PARSE: { exit: EXIT.parse, hint: 'Fix the named line or field.' },
-  VIGIL_ERR_REQUIRED_FIELD: {
-    exit: EXIT.parse,
-    hint: 'The source format changed; add the field or map it in the config ([sources.*.fields]).',
-  },
   VIGIL_ERR_CONFIG: { exit: EXIT.parse, hint: 'Fix the named key in the config file.' },
   VIGIL_ERR_USAGE: { exit: EXIT.usage, hint: 'See `vigil <command> --help`.' },
   VIGIL_ERR_UNKNOWN_FORMAT: {
     exit: EXIT.usage,
     hint: 'Pass --format with one of the names `vigil formats` lists.',
   },
-  VIGIL_ERR_NO_DATA: { exit: EXIT.noData, hint: 'Widen --since/--until or ingest first.' },
 } as const satisfies Record<string, { exit: ExitCode; hint: string }>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

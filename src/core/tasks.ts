@@ -64,28 +64,46 @@ export type TaskEventFacts = Pick<
 >;
 
 /** Folds one task-kind event into a task state (mutates and returns `task`). */
-export function applyTaskEvent(task: TaskState, event: TaskEventFacts): TaskState {
-  touchTaskSpan(task, event.ts);
-  if (task.eventCount === 0 || event.ts < task.firstTs) task.firstTs = event.ts;
+export function applyTaskEvent(task: TaskState, e: TaskEventFacts): TaskState {
+  return foldTaskEvent(task, e.ts, e.model, e.sessionId, e.status, e.durationMs, e.tokensIn, e.tokensOut, e.tokensCacheRead, e.tokensCacheWrite, e.costUsd);
+}
+
+/**
+ * {@link applyTaskEvent} with the fields as arguments: the ingest hot path folds straight from
+ * encoded rows without building an object per event.
+ */
+export function foldTaskEvent(
+  task: TaskState,
+  ts: number,
+  model: string | null,
+  sessionId: string | null,
+  status: EventStatus | null,
+  durationMs: number | null,
+  tokensIn: number | null,
+  tokensOut: number | null,
+  tokensCacheRead: number | null,
+  tokensCacheWrite: number | null,
+  costUsd: number | null,
+): TaskState {
+  touchTaskSpan(task, ts);
+  if (task.eventCount === 0 || ts < task.firstTs) task.firstTs = ts;
   task.eventCount += 1;
-  if (task.model === null && event.model !== null) task.model = event.model;
-  if (task.sessionId === null && event.sessionId !== null) task.sessionId = event.sessionId;
-  if (event.status === 'started' && (task.startedTs === null || event.ts < task.startedTs)) {
-    task.startedTs = event.ts;
-  }
-  if (isTerminalStatus(event.status)) {
+  if (task.model === null && model !== null) task.model = model;
+  if (task.sessionId === null && sessionId !== null) task.sessionId = sessionId;
+  if (status === 'started' && (task.startedTs === null || ts < task.startedTs)) task.startedTs = ts;
+  if (isTerminalStatus(status)) {
     task.attempts += 1;
-    if (task.endedTs === null || event.ts >= task.endedTs) {
-      task.endedTs = event.ts;
-      task.status = event.status;
+    if (task.endedTs === null || ts >= task.endedTs) {
+      task.endedTs = ts;
+      task.status = status;
     }
-    if (event.durationMs !== null) task.durationMs = (task.durationMs ?? 0) + event.durationMs;
+    if (durationMs !== null) task.durationMs = (task.durationMs ?? 0) + durationMs;
   }
-  task.tokensIn += event.tokensIn ?? 0;
-  task.tokensOut += event.tokensOut ?? 0;
-  task.tokensCacheRead += event.tokensCacheRead ?? 0;
-  task.tokensCacheWrite += event.tokensCacheWrite ?? 0;
-  if (event.costUsd !== null) task.costUsd = (task.costUsd ?? 0) + event.costUsd;
+  task.tokensIn += tokensIn ?? 0;
+  task.tokensOut += tokensOut ?? 0;
+  task.tokensCacheRead += tokensCacheRead ?? 0;
+  task.tokensCacheWrite += tokensCacheWrite ?? 0;
+  if (costUsd !== null) task.costUsd = (task.costUsd ?? 0) + costUsd;
   return task;
 }
 

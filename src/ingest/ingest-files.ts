@@ -1,14 +1,16 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+import type { EncodedEvents } from '../core/encoded.js';
 import { fromSystemError, VigilError } from '../core/errors.js';
 import type { VigilEvent } from '../core/event.js';
-import type { AdapterRegistry } from '../sources/registry.js';
-import { parseLineText } from '../sources/parse-line.js';
+import { BUILTIN_ADAPTERS, type AdapterRegistry } from '../sources/registry.js';
 import { digest, logicalPathOf } from '../sources/shared/fields.js';
 import type { DocumentAdapter, LineAdapter, RejectReason, SourceAdapter } from '../sources/types.js';
 import type { Checkpoint, IngestBatchResult, Store } from '../store/types.js';
 import { LineReader } from './line-reader.js';
+import { parseBatch, type ParsedBatch } from './parse-lines.js';
+import { workerBatches } from './worker-batches.js';
 
 const HEAD_BYTES = 4096;
 
@@ -118,8 +120,8 @@ async function ingestFile(store: Store, path: string, options: IngestOptions, to
       totals.rejectsByReason[reason] = (totals.rejectsByReason[reason] ?? 0) + 1;
       options.onReject?.({ file: path, line, reason, message });
     };
-    const commit = async (events: readonly VigilEvent[], checkpoint: Checkpoint) => {
-      const r = await store.ingest({ events, checkpoints: [checkpoint] });
+    const commit = async (events: readonly VigilEvent[] | EncodedEvents, checkpoint: Checkpoint) => {
+      const r = await store.ingest(Array.isArray(events) ? { events, checkpoints: [checkpoint] } : { encoded: events as EncodedEvents, checkpoints: [checkpoint] });
       result.inserted += r.inserted;
       result.duplicates += r.duplicates;
       result.conflicts += r.conflicts;
@@ -163,7 +165,7 @@ function pickAdapter(path: string, head: Buffer, options: IngestOptions, result:
 }
 
 type RejectFn = (line: number | null, reason: RejectReason, message: string) => void;
-type CommitFn = (events: readonly VigilEvent[], checkpoint: Checkpoint) => Promise<void>;
+type CommitFn = (events: readonly VigilEvent[] | EncodedEvents, checkpoint: Checkpoint) => Promise<void>;
 interface Identity { dev: number; ino: number; size: number; mtimeMs: number }
 
 /** Where to resume a line file: its checkpoint if it is still the same file, else 0. */
@@ -188,6 +190,15 @@ async function resumePoint(store: Store, path: string, id: Identity, head: Buffe
   return { offset: 0, lines: 0, note: null };
 }
 
+/** Files with at least this much to read are parsed in a worker thread (env VIGIL_INGEST_WORKER). */
+const WORKER_MIN_BYTES = 8 << 20;
+
+function useWorker(adapter: LineAdapter, bytes: number): boolean {
+  const mode = process.env['VIGIL_INGEST_WORKER'] ?? 'auto';
+  if (mode === 'never' || !BUILTIN_ADAPTERS.includes(adapter)) return false;
+  return mode === 'always' || bytes >= WORKER_MIN_BYTES;
+}
+
 async function ingestLines(
   fd: number, path: string, adapter: LineAdapter, id: Identity, head: Buffer, store: Store,
   options: IngestOptions, result: FileResult, reject: RejectFn, commit: CommitFn,
@@ -199,11 +210,8 @@ async function ingestLines(
     return;
   }
   const logicalPath = logicalPathOf(path);
-  const reader = new LineReader(fd, start.offset, options.maxLineBytes ?? 1 << 20, 4 << 20, id.size);
+  const maxLineBytes = options.maxLineBytes ?? 1 << 20;
   const batchEvents = options.batchEvents ?? 20_000;
-  let lineNo = start.lines;
-  let events: VigilEvent[] = [];
-  let committedTo = start.offset;
   const checkpointAt = (offset: number, lines: number): Checkpoint => {
     const headLength = Math.min(offset, head.length);
     return {
@@ -212,41 +220,37 @@ async function ingestLines(
       lines, contentDigest: null, updatedAt: Date.now(),
     };
   };
-  const flush = async () => {
-    const offset = reader.position;
-    await commit(events, checkpointAt(offset, lineNo));
-    result.bytesRead += offset - committedTo;
-    committedTo = offset;
-    events = [];
-    options.onProgress?.({ file: path, bytesDone: offset - start.offset });
-  };
-  for (let raw = reader.next(); raw !== null; raw = reader.next()) {
-    lineNo += 1;
-    if (raw.tooLong) {
-      reject(lineNo, 'line_too_long', `line longer than ${options.maxLineBytes ?? 1 << 20} bytes; skipped`);
-      continue;
-    }
-    if (raw.bytes.length === 0) continue;
-    if (!raw.utf8Checked && !isUtf8(raw.bytes)) {
-      reject(lineNo, 'invalid_utf8', 'line is not valid UTF-8');
-      continue;
-    }
-    const text = raw.bytes.toString('utf8');
-    if (text.trim() === '' ) continue;
-    const r = parseLineText(adapter, text, { file: path, logicalPath, line: lineNo, offset: raw.offset });
-    if (r.ok) {
-      for (const e of r.events) events.push(e);
-      if (events.length >= batchEvents) {
-        await flush();
-        if (options.signal?.aborted) break;
-      }
-    } else {
-      reject(lineNo, r.reject.reason, r.reject.message);
-    }
+  const batches: AsyncIterable<ParsedBatch> | Iterable<ParsedBatch> = useWorker(adapter, id.size - start.offset)
+    ? workerBatches({ file: path, logicalPath, adapter: adapter.name, start: start.offset, startLine: start.lines, limit: id.size, maxLineBytes, batchEvents })
+    : inThreadBatches(fd, adapter, { file: path, logicalPath, maxLineBytes }, start, id.size, batchEvents);
+  let end = start.offset;
+  let lines = start.lines;
+  for await (const batch of batches) {
+    for (const r of batch.rejects) reject(r.line, r.reason, r.message);
+    await commit(batch.encoded, checkpointAt(batch.end, batch.lines));
+    result.bytesRead += batch.end - end;
+    end = batch.end;
+    lines = batch.lines;
+    options.onProgress?.({ file: path, bytesDone: end - start.offset });
+    if (options.signal?.aborted) break;
   }
-  if (events.length > 0 || reader.position !== start.offset || start.note !== null) await flush();
-  result.lines = lineNo - start.lines;
-  result.partialLine = reader.position < id.size && !options.signal?.aborted;
+  if (end === start.offset && start.note !== null) await commit({ count: 0, values: [] }, checkpointAt(end, lines));
+  result.lines = lines - start.lines;
+  result.partialLine = end < id.size && !options.signal?.aborted;
+}
+
+function* inThreadBatches(
+  fd: number, adapter: LineAdapter, where: { file: string; logicalPath: string; maxLineBytes: number },
+  start: { offset: number; lines: number }, limit: number, batchEvents: number,
+): Generator<ParsedBatch> {
+  const reader = new LineReader(fd, start.offset, where.maxLineBytes, 4 << 20, limit);
+  let line = start.lines;
+  for (;;) {
+    const batch = parseBatch(reader, adapter, where, line, batchEvents);
+    if (batch === null) return;
+    line = batch.lines;
+    yield batch;
+  }
 }
 
 async function ingestDocument(

@@ -43,13 +43,30 @@ export function parseLineText(
       reject: { reason: 'not_an_object', message: 'expected a JSON object on each line' },
     };
   }
-  const ctx: LineContext = {
-    ...where,
-    text,
-    deriveId: (suffix = '') =>
-      `${adapter.name}:${digest(where.logicalPath, where.offset, text, suffix)}`,
-  };
-  return adapter.parseRecord(record as Record<string, unknown>, ctx);
+  return adapter.parseRecord(record as Record<string, unknown>, new Line(adapter.name, where, text));
+}
+
+/** A LineContext whose derived id is computed only when an adapter asks for it. */
+class Line implements LineContext {
+  readonly file: string;
+  readonly logicalPath: string;
+  readonly line: number;
+  readonly offset: number;
+
+  constructor(
+    private readonly adapter: string,
+    where: { file: string; logicalPath: string; line: number; offset: number },
+    readonly text: string,
+  ) {
+    this.file = where.file;
+    this.logicalPath = where.logicalPath;
+    this.line = where.line;
+    this.offset = where.offset;
+  }
+
+  deriveId(suffix = ''): string {
+    return `${this.adapter}:${digest(this.logicalPath, this.offset, this.text, suffix)}`;
+  }
 }
 
 /**

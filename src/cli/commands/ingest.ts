@@ -88,7 +88,8 @@ Examples:
       const onReject = (r: RejectReport) => {
         if (printed < MAX_PRINTED_REJECTS) {
           printed += 1;
-          const where = r.line === null ? r.file : `${r.file}:${r.line}`;
+          const shown = displayPath(ctx.io.cwd, r.file);
+          const where = r.line === null ? shown : `${shown}:${r.line}`;
           const text = `${where}: ${safeText(r.message, 300)}\n`;
           if (bar) bar.stop();
           ctx.io.stderr.write(text);
@@ -135,6 +136,12 @@ Examples:
     });
 }
 
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
 function safeSize(path: string): number {
   try {
     return statSync(path).size;
@@ -160,6 +167,7 @@ function report(ctx: CliContext, t: IngestTotals, seconds: number, missing: stri
     ctx.out(`${JSON.stringify({
       inserted: t.inserted, duplicates: t.duplicates, conflicts: t.conflicts, rejected: t.rejected,
       rejects_by_reason: t.rejectsByReason, bytes_read: t.bytesRead, seconds: Number(seconds.toFixed(3)),
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       interrupted, missing,
       files: t.files.map((f) => ({ path: f.path, adapter: f.adapter, status: f.status, bytes_read: f.bytesRead, lines: f.lines, inserted: f.inserted, duplicates: f.duplicates, conflicts: f.conflicts, rejected: f.rejected, partial_line: f.partialLine, note: f.note, error: f.error?.message ?? null })),
     }, null, 2)}\n`);

@@ -35,6 +35,13 @@ export function parseKpiRecord(record: Record<string, unknown>, ctx: LineContext
   const parsed = KpiEvent.safeParse(record);
   if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
   const k = parsed.data;
+  const ts = parseTimestamp(k.timestamp);
+  if (ts === null) {
+    return {
+      ok: false,
+      reject: { reason: 'schema', field: 'timestamp', message: 'timestamp: expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z' },
+    };
+  }
   const entry = lookupEventType(k.event_type);
   let status: EventStatus | null = k.status ?? entry?.status ?? null;
   if (k.event_type === 'error') status = 'failure';
@@ -42,7 +49,7 @@ export function parseKpiRecord(record: Record<string, unknown>, ctx: LineContext
     id: k.event_id.toLowerCase(),
     type: k.event_type,
     kind: entry?.kind ?? 'log',
-    ts: parseTimestamp(k.timestamp) as number,
+    ts,
     sessionId: k.session_id ?? null,
     taskId: k.task_id,
     phase: null,

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-import { parseTimestamp } from '../shared/timestamp.js';
-
 /** Seed 003's `event_type` enum. */
 export const KPI_EVENT_TYPES = ['task_start', 'task_end', 'review_start', 'review_end', 'error'] as const;
 /** Seed 003's `status` enum. */
@@ -22,11 +20,8 @@ export const KpiEvent = z.looseObject({
   event_type: z.enum(KPI_EVENT_TYPES, {
     error: `expected one of ${KPI_EVENT_TYPES.join(', ')}`,
   }),
-  timestamp: z
-    .string({ error: 'expected an ISO-8601 date-time string' })
-    .refine((v) => parseTimestamp(v) !== null, {
-      error: 'expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z',
-    }),
+  // Parsed (and so validated) once, by the parser: see parseKpiRecord.
+  timestamp: z.string({ error: 'expected an ISO-8601 date-time string' }),
   task_id: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }).max(256),
   session_id: z.string({ error: 'expected a string' }).max(256).optional(),
   model: z.string({ error: 'expected a string' }).max(256).optional(),

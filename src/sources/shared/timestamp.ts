@@ -1,6 +1,8 @@
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
  * Parses an ISO-8601 timestamp into epoch milliseconds (UTC). Timestamps without a zone
  * designator (Python's naive `datetime.isoformat()`) are UTC. Numbers are epoch seconds when
@@ -27,9 +29,11 @@ export function parseTimestamp(value: unknown): number | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return null;
   }
+  const year = Number(y);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1] as number)) return null;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  let t = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);
-  if (new Date(t).getUTCDate() !== day && second !== 60) return null;
+  let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (zone && zone !== 'Z' && zone !== 'z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');

@@ -32,7 +32,8 @@ export class IdIndex {
   /** The seq of the event whose hash is `hash` and for which `confirm(seq)` holds, or null. */
   find(hash: number, confirm: (seq: number) => boolean): number | null {
     const mask = this.keys.length - 1;
-    let i = hash % this.keys.length;
+    // The low 32 bits of the hash are well mixed (one full lane of cyrb53).
+    let i = (hash >>> 0) & mask;
     for (;;) {
       const k = this.keys[i] as number;
       if (k === EMPTY) return null;
@@ -49,7 +50,7 @@ export class IdIndex {
 
   private place(hash: number, seq: number): void {
     const mask = this.keys.length - 1;
-    let i = hash % this.keys.length;
+    let i = (hash >>> 0) & mask;
     while (this.keys[i] !== EMPTY) i = (i + 1) & mask;
     this.keys[i] = hash;
     this.seqs[i] = seq;

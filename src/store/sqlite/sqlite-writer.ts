@@ -1,8 +1,8 @@
-import { bodyHashOf, decodeEvent, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
+import { bodyHashOf, decodeEvent, encodedBodyHash, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
 import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
 import { hash53 } from '../../core/hash.js';
 import { addCounters, eventContribution, ROLLUP_FIELDS, taskContribution, zeroCounters, type RollupCounters } from '../../core/rollup.js';
-import { applyTaskEvent, emptyTask, mergeTasks, taskBucketTs, touchTaskSpan, type TaskEventFacts, type TaskState } from '../../core/tasks.js';
+import { emptyTask, foldTaskEvent, mergeTasks, taskBucketTs, touchTaskSpan, type TaskState } from '../../core/tasks.js';
 import type { IngestBatch, IngestBatchResult } from '../types.js';
 import { IdIndex } from './id-index.js';
 import { EVENT_COLUMNS, eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
@@ -179,8 +179,7 @@ export class SqliteWriter {
   /** Body hash of a stored event, for telling a replay from a conflict (rare path). */
   private storedBodyHash(seq: number, pendingEnc: EncodedEvents): number {
     if (seq >= this.probeFirstSeq) {
-      const j = this.probePending[seq - this.probeFirstSeq] as number;
-      return pendingEnc.values[j * STRIDE + F.bodyHash] as number;
+      return encodedBodyHash(pendingEnc, this.probePending[seq - this.probeFirstSeq] as number);
     }
     const row = this.s.eventBySeq.get(seq) as EventRow;
     return bodyHashOf(eventFromRow(row), row.attrs);
@@ -213,7 +212,7 @@ export class SqliteWriter {
         const seq = ids.find(hash, this.confirmId);
         if (seq !== null) {
           duplicates += 1;
-          if (this.storedBodyHash(seq, enc) !== v[o + F.bodyHash]) conflicts += 1;
+          if (this.storedBodyHash(seq, enc) !== encodedBodyHash(enc, i)) conflicts += 1;
           continue;
         }
         const newSeq = nextSeq++;
@@ -272,34 +271,31 @@ export class SqliteWriter {
     const kind = v[o + F.kind] as EventKind;
     const taskId = v[o + F.taskId] as string | null;
     const ts = v[o + F.ts] as number;
-    const facts: TaskEventFacts & { kind: EventKind; taskId: string | null } = {
-      kind,
-      taskId,
-      ts,
-      model: v[o + F.model] as string | null,
-      sessionId: v[o + F.sessionId] as string | null,
-      status: v[o + F.status] as EventStatus | null,
-      durationMs: v[o + F.durationMs] as number | null,
-      tokensIn: v[o + F.tokensIn] as number | null,
-      tokensOut: v[o + F.tokensOut] as number | null,
-      tokensCacheRead: v[o + F.tokensCacheRead] as number | null,
-      tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
-      costUsd: v[o + F.costUsd] as number | null,
-    };
+    const model = v[o + F.model] as string | null;
+    const status = v[o + F.status] as EventStatus | null;
+    const tokensIn = v[o + F.tokensIn] as number | null;
+    const tokensOut = v[o + F.tokensOut] as number | null;
+    const sessionId = v[o + F.sessionId] as string | null;
     if (taskId !== null) {
       let t = tasks.get(taskId);
       if (t === undefined) {
         t = { partial: emptyTask(taskId, ts), rowid: null };
         tasks.set(taskId, t);
       }
-      if (kind === 'task') applyTaskEvent(t.partial, facts);
-      else touchTaskSpan(t.partial, ts);
+      if (kind === 'task') {
+        foldTaskEvent(t.partial, ts, model, sessionId, status, v[o + F.durationMs] as number | null, tokensIn, tokensOut,
+          v[o + F.tokensCacheRead] as number | null, v[o + F.tokensCacheWrite] as number | null, v[o + F.costUsd] as number | null);
+      } else touchTaskSpan(t.partial, ts);
     }
-    if (kind !== 'task' || taskId === null) {
-      const c = eventContribution(facts);
+    if ((kind !== 'task' || taskId === null) && (tokensIn !== null || tokensOut !== null || v[o + F.tokensCacheRead] !== null || v[o + F.tokensCacheWrite] !== null || v[o + F.costUsd] !== null)) {
+      const c = eventContribution({
+        kind, taskId, ts, model, tokensIn, tokensOut,
+        tokensCacheRead: v[o + F.tokensCacheRead] as number | null,
+        tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
+        costUsd: v[o + F.costUsd] as number | null,
+      });
       if (c !== null) addTo(rollup, c.hour, c.model, c.c, 1);
     }
-    const sessionId = facts.sessionId;
     if (sessionId !== null) {
       let s = sessions.get(sessionId);
       if (s === undefined) {
@@ -309,13 +305,13 @@ export class SqliteWriter {
       s.count += 1;
       if (ts < s.firstTs) s.firstTs = ts;
       if (ts > s.lastTs) s.lastTs = ts;
-      if (kind === 'session' && facts.status !== null && (s.statusTs === null || ts >= s.statusTs)) {
-        s.status = facts.status;
+      if (kind === 'session' && status !== null && (s.statusTs === null || ts >= s.statusTs)) {
+        s.status = status;
         s.statusTs = ts;
       }
-      s.tokensIn += facts.tokensIn ?? 0;
-      s.tokensOut += facts.tokensOut ?? 0;
-      if (facts.model !== null) s.facets.add(`model\u0000${facts.model}`);
+      s.tokensIn += tokensIn ?? 0;
+      s.tokensOut += tokensOut ?? 0;
+      if (model !== null) s.facets.add(`model\u0000${model}`);
       s.facets.add(`adapter\u0000${v[o + F.adapter] as string}`);
     }
   }

@@ -1,0 +1,136 @@
+// `npm run bench`: reproduces every figure in docs/BENCHMARKS.md on this machine and rewrites it.
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import Database from 'better-sqlite3';
+
+import { generateKpi } from './generate-kpi.mjs';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'vigil.js');
+const work = process.env.VIGIL_BENCH_DIR ?? join(os.tmpdir(), 'vigil-bench');
+const N = Number(process.env.VIGIL_BENCH_EVENTS ?? 1_000_000);
+const DAY = 86_400_000;
+
+const { createSqliteStore } = await import(join(root, 'dist/store/sqlite/sqlite-store.js'));
+const { buildSummary } = await import(join(root, 'dist/core/summary.js'));
+const { SHIPPED_PRICES } = await import(join(root, 'dist/core/prices.js'));
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function vigil(dataDir, args) {
+  const t0 = performance.now();
+  const { stdout } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { maxBuffer: 64 << 20, env: { ...process.env, TZ: 'UTC' } });
+  return { ms: performance.now() - t0, stdout };
+}
+
+async function main() {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const dataDir = join(work, 'data');
+  const file = join(work, 'kpis.jsonl');
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  log(`generating ${fmt(N)} KPI events...`);
+  const gen = await generateKpi(file, N, { start, days: 30 });
+
+  log('ingest (empty store)...');
+  const first = await vigil(dataDir, ['ingest', file, '--json']);
+  const r1 = JSON.parse(first.stdout);
+  if (r1.inserted !== N) throw new Error(`expected ${N} inserted, got ${r1.inserted}`);
+
+  log('ingest again (unchanged file)...');
+  const reruns = [];
+  for (let i = 0; i < 5; i++) reruns.push((await vigil(dataDir, ['ingest', file, '--json'])).ms);
+  const again = JSON.parse((await vigil(dataDir, ['ingest', file, '--json'])).stdout);
+  if (again.inserted !== 0) throw new Error('re-run stored events');
+
+  log('summary...');
+  const store = createSqliteStore(join(dataDir, 'vigil.db'));
+  const end = start + 31 * DAY;
+  const timeSummary = async (since, until) => {
+    const xs = [];
+    for (let i = 0; i < 25; i++) {
+      const t0 = performance.now();
+      buildSummary(await store.aggregateByModel({ since, until }), SHIPPED_PRICES, { start: since, end: until });
+      xs.push(performance.now() - t0);
+    }
+    return median(xs);
+  };
+  const sumAll = await timeSummary(start, end);
+  const sumDay = await timeSummary(start + 10 * DAY, start + 11 * DAY);
+  const sumRagged = await timeSummary(start + 10 * DAY + 1_234_567, start + 12 * DAY + 7_654_321);
+  await store.close();
+  const cliAll = [];
+  for (let i = 0; i < 5; i++) cliAll.push((await vigil(dataDir, ['summary', '--since', '2026-01-01', '--until', '2026-01-31', '--format', 'json'])).ms);
+  const cliDay = [];
+  for (let i = 0; i < 5; i++) cliDay.push((await vigil(dataDir, ['summary', '--since', '2026-01-11', '--until', '2026-01-11', '--format', 'json'])).ms);
+  const summaryJson = JSON.parse((await vigil(dataDir, ['summary', '--since', '2026-01-01', '--until', '2026-01-31', '--format', 'json'])).stdout);
+
+  log('ingest a second million into the same store (growth)...');
+  const file2 = join(work, 'kpis-2.jsonl');
+  await generateKpi(file2, N, { start: start + 31 * DAY, days: 30, seed: 7 });
+  const second = JSON.parse((await vigil(dataDir, ['ingest', file2, '--json'])).stdout);
+
+  const db = new Database(join(dataDir, 'vigil.db'), { readonly: true });
+  const sqliteVersion = db.prepare('select sqlite_version()').pluck().get();
+  db.close();
+  const dbBytes = statSync(join(dataDir, 'vigil.db')).size;
+  const rate1 = r1.inserted / r1.seconds;
+  const rate2 = second.inserted / second.seconds;
+  const rss = r1.peak_rss_bytes / (1 << 20);
+  const rerun = median(reruns);
+  const targets = [
+    ['Ingest, 1M events, empty store', `${fmt(rate1)} events/s (${fmt(r1.seconds, 2)} s)`, '>= 200,000 events/s', rate1 >= 200_000],
+    ['Ingest, the next 1M (store 1M → 2M)', `${fmt(rate2)} events/s (${fmt(second.seconds, 2)} s)`, 'no collapse as the store grows', rate2 >= rate1 * 0.8],
+    ['Re-run ingest on the unchanged file', `${fmt(rerun)} ms (process wall time, median of 5)`, '<= 1 s', rerun <= 1000],
+    ['`summary`, whole range (1M events)', `${fmt(sumAll, 2)} ms (query + aggregation, median of 25)`, '<= 50 ms', sumAll <= 50],
+    ['Peak RSS during the 1M ingest', `${fmt(rss)} MiB`, '<= 250 MB', rss * 1.048576 <= 250],
+  ];
+  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / (1 << 30), 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, SQLite ${sqliteVersion}`;
+  const md = `# Benchmarks
+
+Every figure on this page is written by \`npm run bench\` (bench/run.mjs) on the machine it
+ran on; run it again to reproduce them. Timings are wall-clock and include everything the
+named step does; the machine is shared and noisy, so expect some spread between runs.
+
+Machine: ${machine}
+Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
+
+## Targets
+
+| what | measured | target | met |
+|---|---|---|---|
+${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} |`).join('\n')}
+
+## Details
+
+- Input: ${fmt(gen.events)} seed-003 KPI events (task_start/task_end pairs over 30 days, 5 models,
+  random UUID event ids), ${fmt(gen.bytes / 1e6, 1)} MB of JSONL (bench/generate-kpi.mjs).
+- Ingest is the whole pipeline, from \`vigil ingest FILE\` as a process: read, split, parse,
+  validate (seed 003 schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
+  ${fmt(r1.inserted)} events stored in ${fmt(r1.seconds, 2)} s; database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
+- The second million went into a store that already held the first: ${fmt(rate2)} events/s against
+  ${fmt(rate1)} events/s into the empty store.
+- \`summary\` in-process (the store query plus the summary): whole range ${fmt(sumAll, 2)} ms, one
+  day ${fmt(sumDay, 2)} ms, a ragged range (not on hour boundaries) ${fmt(sumRagged, 2)} ms.
+  As a command, including starting Node: \`vigil summary\` over the whole range ${fmt(median(cliAll))} ms,
+  one day ${fmt(median(cliDay))} ms (medians of 5).
+- The whole-range summary reports ${fmt(summaryJson.summary.total_tasks)} tasks, success rate
+  ${summaryJson.summary.success_rate}, ${fmt(summaryJson.summary.total_tokens)} tokens.
+`;
+  writeFileSync(join(root, 'docs', 'BENCHMARKS.md'), md);
+  process.stdout.write(md);
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
