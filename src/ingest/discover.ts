@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 
 import { glob } from 'tinyglobby';
 
+import { fromSystemError, type VigilError } from '../core/errors.js';
+
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -13,6 +15,8 @@ export interface Discovery {
   discovered: Set<string>;
   /** Arguments that matched nothing. */
   missing: string[];
+  /** Arguments that could not be looked at (permission denied, ...), with the error. */
+  inaccessible: { arg: string; error: VigilError }[];
 }
 
 /**
@@ -26,6 +30,7 @@ export async function discoverFiles(args: readonly string[], cwd: string): Promi
   const files = new Set<string>();
   const discovered = new Set<string>();
   const missing: string[] = [];
+  const inaccessible: { arg: string; error: VigilError }[] = [];
   for (const arg of args) {
     const path = resolve(cwd, arg);
     if (GLOB_CHARS.test(arg)) {
@@ -40,8 +45,9 @@ export async function discoverFiles(args: readonly string[], cwd: string): Promi
     let stat;
     try {
       stat = statSync(path);
-    } catch {
-      missing.push(arg);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') missing.push(arg);
+      else inaccessible.push({ arg, error: fromSystemError(error, path, 'read the file') });
       continue;
     }
     if (stat.isDirectory()) {
@@ -53,7 +59,7 @@ export async function discoverFiles(args: readonly string[], cwd: string): Promi
       files.add(path);
     }
   }
-  return { files: [...files].sort(), discovered, missing };
+  return { files: [...files].sort(), discovered, missing, inaccessible };
 }
 
 function* walk(dir: string): Generator<string> {

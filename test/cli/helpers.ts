@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -57,7 +66,12 @@ export function runVigil(args: readonly string[], opts: RunOptions): Promise<Run
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      resolvePromise({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolvePromise({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     child.stdin.end(opts.input ?? '');
   });
@@ -70,6 +84,9 @@ export interface Workspace {
   /** runVigil in this workspace with VIGIL_DATA_DIR=data. */
   run(args: readonly string[], extra?: Omit<RunOptions, 'cwd'>): Promise<RunResult>;
   write(rel: string, text: string): string;
+  /** `text` with this workspace's absolute paths made relative (the CLI may print either form
+   *  for files inside its working folder). */
+  rel(text: string): string;
   cleanup(): void;
 }
 
@@ -80,13 +97,15 @@ export function createWorkspace(prefix = 'vigil-cli-'): Workspace {
   return {
     dir,
     data,
-    run: (args, extra = {}) => runVigil(args, { ...extra, cwd: dir, env: { VIGIL_DATA_DIR: data, ...extra.env } }),
+    run: (args, extra = {}) =>
+      runVigil(args, { ...extra, cwd: dir, env: { VIGIL_DATA_DIR: data, ...extra.env } }),
     write(rel, text) {
       const path = join(dir, rel);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
       return path;
     },
+    rel: (text) => text.split(`${dir}/`).join(''),
     cleanup() {
       // Tests leave folders without permissions behind; restore them so rm can recurse.
       unlock(dir);
@@ -98,7 +117,8 @@ export function createWorkspace(prefix = 'vigil-cli-'): Workspace {
 function unlock(path: string): void {
   try {
     chmodSync(path, 0o755);
-    for (const e of readdirSync(path, { withFileTypes: true })) if (e.isDirectory()) unlock(join(path, e.name));
+    for (const e of readdirSync(path, { withFileTypes: true }))
+      if (e.isDirectory()) unlock(join(path, e.name));
   } catch {
     // gone, or not ours to change: rm reports what it cannot remove
   }

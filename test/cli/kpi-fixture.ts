@@ -20,23 +20,45 @@ export interface TaskRow {
 const GPT = 'gpt-5.3-codex';
 const SWE = 'swe-1-5';
 const GEM = 'gemini-3-flash';
-export const MODELS = { GPT, SWE, GEM } as const;
 
-export const TASKS: readonly TaskRow[] = [
-  { n: 0, model: GPT, session: 'sess_0209', start: '2026-02-09T09:00:00Z', durationSeconds: 300, tokensIn: 5000, tokensOut: 5000, status: 'success' },
-  { n: 1, model: GPT, session: 'sess_0215', start: '2026-02-15T09:00:00Z', durationSeconds: 150, tokensIn: 1500, tokensOut: 800, status: 'success' },
-  { n: 2, model: GPT, session: 'sess_0215', start: '2026-02-15T10:00:00Z', durationSeconds: 180, tokensIn: 2000, tokensOut: 900, status: 'success' },
-  { n: 3, model: SWE, session: 'sess_0215', start: '2026-02-15T11:00:00Z', durationSeconds: 60, tokensIn: 1200, tokensOut: 300, status: 'success' },
-  { n: 4, model: GEM, session: 'sess_0215', start: '2026-02-15T12:00:00Z', durationSeconds: 120, tokensIn: 1000, tokensOut: 500, status: 'success' },
-  { n: 5, model: SWE, session: 'sess_0215', start: '2026-02-15T13:00:00Z', durationSeconds: 300, tokensIn: 2500, tokensOut: 700, status: 'failure' },
-  { n: 6, model: GPT, session: 'sess_0215', start: '2026-02-15T14:00:00Z', durationSeconds: 240, tokensIn: 3650, tokensOut: 1850, status: 'success' },
-  { n: 7, model: GPT, session: 'sess_0216', start: '2026-02-16T09:00:00Z', durationSeconds: 90, tokensIn: 1100, tokensOut: 450, status: 'success' },
-  { n: 8, model: SWE, session: 'sess_0216', start: '2026-02-16T10:00:00Z', durationSeconds: 120, tokensIn: 1300, tokensOut: 350, status: 'success' },
-  { n: 9, model: GEM, session: 'sess_0216', start: '2026-02-16T11:00:00Z', durationSeconds: 180, tokensIn: 1400, tokensOut: 600, status: 'success' },
-  { n: 10, model: GPT, session: 'sess_0216', start: '2026-02-16T12:00:00Z', durationSeconds: 120, tokensIn: 1600, tokensOut: 750, status: 'success' },
-  { n: 11, model: SWE, session: 'sess_0216', start: '2026-02-16T13:00:00Z', durationSeconds: 90, tokensIn: 900, tokensOut: 250, status: 'success' },
-  { n: 12, model: GPT, session: 'sess_0216', start: '2026-02-16T14:00:00Z', durationSeconds: 180, tokensIn: 2250, tokensOut: 600, status: 'success' },
+type Row = [
+  n: number,
+  model: string,
+  session: string,
+  start: string,
+  durationSeconds: number,
+  tokensIn: number,
+  tokensOut: number,
+  status: TaskRow['status'],
 ];
+// prettier-ignore
+const ROWS: readonly Row[] = [
+  [0, GPT, 'sess_0209', '2026-02-09T09:00:00Z', 300, 5000, 5000, 'success'],
+  [1, GPT, 'sess_0215', '2026-02-15T09:00:00Z', 150, 1500, 800, 'success'],
+  [2, GPT, 'sess_0215', '2026-02-15T10:00:00Z', 180, 2000, 900, 'success'],
+  [3, SWE, 'sess_0215', '2026-02-15T11:00:00Z', 60, 1200, 300, 'success'],
+  [4, GEM, 'sess_0215', '2026-02-15T12:00:00Z', 120, 1000, 500, 'success'],
+  [5, SWE, 'sess_0215', '2026-02-15T13:00:00Z', 300, 2500, 700, 'failure'],
+  [6, GPT, 'sess_0215', '2026-02-15T14:00:00Z', 240, 3650, 1850, 'success'],
+  [7, GPT, 'sess_0216', '2026-02-16T09:00:00Z', 90, 1100, 450, 'success'],
+  [8, SWE, 'sess_0216', '2026-02-16T10:00:00Z', 120, 1300, 350, 'success'],
+  [9, GEM, 'sess_0216', '2026-02-16T11:00:00Z', 180, 1400, 600, 'success'],
+  [10, GPT, 'sess_0216', '2026-02-16T12:00:00Z', 120, 1600, 750, 'success'],
+  [11, SWE, 'sess_0216', '2026-02-16T13:00:00Z', 90, 900, 250, 'success'],
+  [12, GPT, 'sess_0216', '2026-02-16T14:00:00Z', 180, 2250, 600, 'success'],
+];
+export const TASKS: readonly TaskRow[] = ROWS.map(
+  ([n, model, session, start, durationSeconds, tokensIn, tokensOut, status]) => ({
+    n,
+    model,
+    session,
+    start,
+    durationSeconds,
+    tokensIn,
+    tokensOut,
+    status,
+  }),
+);
 // Tasks 1..12 (2026-02-15..16): 12 tasks, 11 successful (task 5 failed) -> 91.7% / 0.917.
 //   duration 150+180+60+120+300+240+90+120+180+120+90+180 = 1830 s / 12 = 152.5 s = 2.5 min
 //   input  1500+2000+1200+1000+2500+3650+1100+1300+1400+1600+900+2250 = 20,400
@@ -49,13 +71,27 @@ export const taskId = (n: number) => `task_${String(n).padStart(2, '0')}`;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function startEvent(t: TaskRow): Record<string, unknown> {
-  return { event_id: uuid(t.n * 10 + 1), event_type: 'task_start', timestamp: t.start, task_id: taskId(t.n), session_id: t.session, model: t.model };
+  return {
+    event_id: uuid(t.n * 10 + 1),
+    event_type: 'task_start',
+    timestamp: t.start,
+    task_id: taskId(t.n),
+    session_id: t.session,
+    model: t.model,
+  };
 }
 
 export function endEvent(t: TaskRow): Record<string, unknown> {
   const e: Record<string, unknown> = {
-    event_id: uuid(t.n * 10 + 2), event_type: 'task_end', timestamp: iso(Date.parse(t.start) + t.durationSeconds * 1000),
-    task_id: taskId(t.n), session_id: t.session, tokens_input: t.tokensIn, tokens_output: t.tokensOut, duration_seconds: t.durationSeconds, status: t.status,
+    event_id: uuid(t.n * 10 + 2),
+    event_type: 'task_end',
+    timestamp: iso(Date.parse(t.start) + t.durationSeconds * 1000),
+    task_id: taskId(t.n),
+    session_id: t.session,
+    tokens_input: t.tokensIn,
+    tokens_output: t.tokensOut,
+    duration_seconds: t.durationSeconds,
+    status: t.status,
   };
   if (t.status === 'failure') e['error_message'] = '=cmd()';
   return e;
@@ -64,7 +100,8 @@ export function endEvent(t: TaskRow): Record<string, unknown> {
 const task = (n: number) => TASKS[n] as TaskRow;
 
 /** The secret-bearing error message of the error event on task 5 (for sanitize). */
-export const SECRET_MESSAGE = 'upstream rejected key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z while reading /home/alice/projects/app/.env';
+export const SECRET_MESSAGE =
+  'upstream rejected key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z while reading /home/alice/projects/app/.env';
 export const ERROR_EVENT_ID = uuid(505);
 
 /** The file's lines; index i is line i+1. */
@@ -75,8 +112,22 @@ export function goldenKpiLines(): string[] {
     j(endEvent(task(0))), //                                      2
     j(startEvent(task(1))), //                                    3
     j(endEvent(task(1))), //                                      4
-    j({ event_id: uuid(901), event_type: 'review_start', timestamp: '2026-02-15T09:02:31Z', task_id: taskId(1), session_id: 'sess_0215', model: GPT }), // 5
-    j({ event_id: uuid(902), event_type: 'review_end', timestamp: '2026-02-15T09:04:00Z', task_id: taskId(1), session_id: 'sess_0215', model: GPT }), // 6
+    j({
+      event_id: uuid(901),
+      event_type: 'review_start',
+      timestamp: '2026-02-15T09:02:31Z',
+      task_id: taskId(1),
+      session_id: 'sess_0215',
+      model: GPT,
+    }), // 5
+    j({
+      event_id: uuid(902),
+      event_type: 'review_end',
+      timestamp: '2026-02-15T09:04:00Z',
+      task_id: taskId(1),
+      session_id: 'sess_0215',
+      model: GPT,
+    }), // 6
     j(startEvent(task(2))), //                                    7
     j(endEvent(task(2))), //                                      8
     '{"event_id": "550e8400-e29b-41d4-a716-44665544', //          9  malformed JSON
@@ -85,19 +136,51 @@ export function goldenKpiLines(): string[] {
     j(startEvent(task(4))), //                                   12
     j(endEvent(task(4))), //                                     13
     j(startEvent(task(5))), //                                   14
-    j({ event_id: ERROR_EVENT_ID, event_type: 'error', timestamp: '2026-02-15T13:04:00Z', task_id: taskId(5), session_id: 'sess_0215', error_message: SECRET_MESSAGE }), // 15
+    j({
+      event_id: ERROR_EVENT_ID,
+      event_type: 'error',
+      timestamp: '2026-02-15T13:04:00Z',
+      task_id: taskId(5),
+      session_id: 'sess_0215',
+      error_message: SECRET_MESSAGE,
+    }), // 15
     j(endEvent(task(5))), //                                     16
     j(endEvent(task(2))), //                                     17 duplicate of line 8
     j(startEvent(task(6))), //                                   18
     j(endEvent(task(6))), //                                     19
-    j({ event_id: uuid(990), event_type: 'task_end', timestamp: '2026-02-15T15:00:00Z', task_id: 'task_bad', status: 'ok' }), // 20 schema: status
+    j({
+      event_id: uuid(990),
+      event_type: 'task_end',
+      timestamp: '2026-02-15T15:00:00Z',
+      task_id: 'task_bad',
+      status: 'ok',
+    }), // 20 schema: status
     j(startEvent(task(7))), //                                   21
     j(endEvent(task(7))), //                                     22
-    j({ event_id: uuid(903), event_type: 'review_start', timestamp: '2026-02-16T09:01:31Z', task_id: taskId(7), session_id: 'sess_0216', model: GPT }), // 23
-    j({ event_id: uuid(904), event_type: 'review_end', timestamp: '2026-02-16T09:03:00Z', task_id: taskId(7), session_id: 'sess_0216', model: GPT }), // 24
+    j({
+      event_id: uuid(903),
+      event_type: 'review_start',
+      timestamp: '2026-02-16T09:01:31Z',
+      task_id: taskId(7),
+      session_id: 'sess_0216',
+      model: GPT,
+    }), // 23
+    j({
+      event_id: uuid(904),
+      event_type: 'review_end',
+      timestamp: '2026-02-16T09:03:00Z',
+      task_id: taskId(7),
+      session_id: 'sess_0216',
+      model: GPT,
+    }), // 24
     j(startEvent(task(8))), //                                   25
     j(endEvent(task(8))), //                                     26
-    j({ event_id: 'not-a-uuid', event_type: 'task_start', timestamp: '2026-02-16T10:30:00Z', task_id: 'task_bad2' }), // 27 schema: event_id
+    j({
+      event_id: 'not-a-uuid',
+      event_type: 'task_start',
+      timestamp: '2026-02-16T10:30:00Z',
+      task_id: 'task_bad2',
+    }), // 27 schema: event_id
     j(startEvent(task(9))), //                                   28
     j(endEvent(task(9))), //                                     29
     j(startEvent(task(10))), //                                  30
@@ -105,7 +188,12 @@ export function goldenKpiLines(): string[] {
     j(startEvent(task(1))), //                                   32 duplicate of line 3
     j(startEvent(task(11))), //                                  33
     j(endEvent(task(11))), //                                    34
-    j({ event_id: uuid(991), event_type: 'task_paused', timestamp: '2026-02-16T13:30:00Z', task_id: taskId(11) }), // 35 unknown event_type
+    j({
+      event_id: uuid(991),
+      event_type: 'task_paused',
+      timestamp: '2026-02-16T13:30:00Z',
+      task_id: taskId(11),
+    }), // 35 unknown event_type
     j(startEvent(task(12))), //                                  36
     j(endEvent(task(12))), //                                    37
   ];

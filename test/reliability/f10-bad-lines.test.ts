@@ -7,26 +7,15 @@ import { writeFileSync } from 'node:fs';
 
 import { afterEach, expect, test } from 'vitest';
 
-import { agentLine, allEvents, createRng, createSandbox, doctor, kpiLine, storedIds, vigil, type Sandbox } from './helpers.js';
+import { agentLine, allEvents, createRng, createSandbox, doctor, kpiLine, PARSE_MODES, rejectsOf, storedIds, vigil, type Sandbox } from './helpers.js';
 
 const boxes: Sandbox[] = [];
 afterEach(() => {
   for (const b of boxes.splice(0)) b.cleanup();
 });
 
-/** Reject lines `path:N: reason` printed for `file`, as line number → reason. */
-function rejectsOf(stderr: string, file: string): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const l of stderr.split('\n')) {
-    if (!l.startsWith(`${file}:`)) continue;
-    const m = /^:(\d+): (.+)$/.exec(l.slice(file.length));
-    if (m) out.set(Number(m[1]), m[2] as string);
-  }
-  return out;
-}
-
-test('F10 KPI: each bad line reported with file:line and reason, the next line stored, exit 2', async () => {
-  const box = createSandbox();
+test.each(PARSE_MODES)('F10 KPI ($name): each bad line reported with file:line and reason, the next line stored, exit 2', async (mode) => {
+  const box = createSandbox('vigil-rel-', { ...mode.env });
   boxes.push(box);
   const file = box.file('.droid/kpis.jsonl');
   const rng = createRng(1010);
@@ -65,7 +54,7 @@ test('F10 KPI: each bad line reported with file:line and reason, the next line s
 
   const r = await vigil(box, ['ingest', file]);
   expect(r.code, r.stderr).toBe(2);
-  const rejects = rejectsOf(r.stderr, file);
+  const rejects = rejectsOf(box, r.stderr, file);
   expect([...rejects.keys()].sort((a, b) => a - b)).toEqual([...expectedLines.keys()]);
   for (const [n, reason] of expectedLines) expect(rejects.get(n), `line ${n}`).toMatch(reason);
 
@@ -98,7 +87,7 @@ test('F10 seed-002: bad JSON, invalid UTF-8, wrong schema reported by line; unkn
   writeFileSync(file, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
   const r = await vigil(box, ['ingest', file]);
   expect(r.code, r.stderr).toBe(2);
-  const rejects = rejectsOf(r.stderr, file);
+  const rejects = rejectsOf(box, r.stderr, file);
   expect([...rejects.keys()].sort((a, b) => a - b)).toEqual([2, 4, 6, 8]);
   expect(rejects.get(2)).toMatch(/invalid JSON/);
   expect(rejects.get(4)).toMatch(/not valid UTF-8/);

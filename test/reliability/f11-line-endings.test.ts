@@ -7,7 +7,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { agentLine, allEvents, countEvents, createRng, createSandbox, doctor, kpiLine, storedIds, vigil, type Sandbox } from './helpers.js';
+import { agentLine, allEvents, countEvents, createRng, createSandbox, doctor, kpiLine, PARSE_MODES, rejectsOf, storedIds, vigil, type Sandbox } from './helpers.js';
 
 const boxes: Sandbox[] = [];
 afterEach(() => {
@@ -25,20 +25,16 @@ interface IngestJson {
   files: { lines: number; partial_line: boolean; note: string | null }[];
 }
 
-function rejectLines(stderr: string, file: string): number[] {
-  return stderr
-    .split('\n')
-    .filter((l) => l.startsWith(`${file}:`))
-    .map((l) => Number(/^:(\d+):/.exec(l.slice(file.length))?.[1]))
-    .sort((a, b) => a - b);
+function rejectLines(box: Sandbox, stderr: string, file: string): number[] {
+  return [...rejectsOf(box, stderr, file).keys()].sort((a, b) => a - b);
 }
 
 /**
  * Writes `first` (BOM, CRLF, empty and blank lines, one bad line), ingests, appends `second`
  * (CRLF, an empty line, one bad line), ingests again, and checks counts, line numbers, offsets.
  */
-async function endingsCase(rel: string, good: () => string, idsOf: ((n: string[]) => void) | null): Promise<void> {
-  const box = createSandbox();
+async function endingsCase(rel: string, good: () => string, idsOf: ((n: string[]) => void) | null, env: Record<string, string> = {}): Promise<void> {
+  const box = createSandbox('vigil-rel-', env);
   boxes.push(box);
   const file = box.file(rel);
   const g = Array.from({ length: 9 }, good);
@@ -47,7 +43,7 @@ async function endingsCase(rel: string, good: () => string, idsOf: ((n: string[]
   writeFileSync(file, first);
   const r1 = await vigil(box, ['ingest', '--json', file]);
   expect(r1.code, r1.stderr).toBe(2);
-  expect(rejectLines(r1.stderr, file)).toEqual([5]);
+  expect(rejectLines(box, r1.stderr, file)).toEqual([5]);
   const j1 = JSON.parse(r1.stdout) as IngestJson;
   expect(j1).toMatchObject({ inserted: 4, duplicates: 0, rejected: 1, bytes_read: Buffer.byteLength(first) });
   expect(j1.files[0]?.lines).toBe(8);
@@ -58,7 +54,7 @@ async function endingsCase(rel: string, good: () => string, idsOf: ((n: string[]
   appendFileSync(file, second);
   const r2 = await vigil(box, ['ingest', '--json', file]);
   expect(r2.code, r2.stderr).toBe(2);
-  expect(rejectLines(r2.stderr, file)).toEqual([12]);
+  expect(rejectLines(box, r2.stderr, file)).toEqual([12]);
   const j2 = JSON.parse(r2.stdout) as IngestJson;
   expect(j2).toMatchObject({ inserted: 5, duplicates: 0, rejected: 1, bytes_read: Buffer.byteLength(second) });
   expect(j2.files[0]?.lines).toBe(7);
@@ -78,7 +74,7 @@ async function endingsCase(rel: string, good: () => string, idsOf: ((n: string[]
 }
 
 describe('F11: empty lines, CRLF, BOM', () => {
-  test('KPI file: all events, right line numbers, right offsets', async () => {
+  test.each(PARSE_MODES)('KPI file ($name): all events, right line numbers, right offsets', async (mode) => {
     const rng = createRng(1111);
     const written: string[] = [];
     await endingsCase(
@@ -89,6 +85,7 @@ describe('F11: empty lines, CRLF, BOM', () => {
         return k.line;
       },
       (ids) => expect(new Set(ids)).toEqual(new Set(written)),
+      { ...mode.env },
     );
   });
 
@@ -106,7 +103,25 @@ describe('F11: empty lines, CRLF, BOM', () => {
     writeFileSync(without, `${agentLine('b', 'y')}\n`);
     const r = await vigil(box, ['ingest', withBom, without]);
     expect(r.code, r.stderr).toBe(2);
-    expect(rejectLines(r.stderr, withBom)).toEqual([1]);
+    expect(rejectLines(box, r.stderr, withBom)).toEqual([1]);
     expect(await countEvents(box)).toBe(2);
+  });
+
+  test('a BOM followed by an empty line, and a line holding only a stray CR: blank, not rejected', async () => {
+    // Windows tools write a BOM and often a blank first line; "\r\r\n" is a blank line with a
+    // doubled CR. Both are empty lines: skipped, not reported, exit 0.
+    for (const [rel, make] of [
+      ['.droid/kpis.jsonl', (i: number) => kpiLine(createRng(1100 + i)).line],
+      ['workspaces/s1/events.jsonl', (i: number) => agentLine('s1', `m${i}`)],
+    ] as const) {
+      const box = createSandbox();
+      boxes.push(box);
+      const file = box.file(rel);
+      writeFileSync(file, `${BOM}\r\n${make(1)}\r\n\r\r\n${make(2)}\r\n`);
+      const r = await vigil(box, ['ingest', file]);
+      expect(await countEvents(box), rel).toBe(2);
+      expect(rejectLines(box, r.stderr, file), `${rel}: ${r.stderr}`).toEqual([]);
+      expect(r.code, r.stderr).toBe(0);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,18 +17,21 @@ export interface Sandbox {
   /** The temp folder: cwd of every child, HOME and XDG dirs point inside it. */
   dir: string;
   dataDir: string;
+  /** Extra environment for every child started in this sandbox. */
+  env: Record<string, string>;
   /** `dir/rel`, with its parent folders created. */
   file(rel: string): string;
   cleanup(): void;
 }
 
 /** A fresh temp folder with its own data dir and no config leaking in from the machine. */
-export function createSandbox(prefix = 'vigil-rel-'): Sandbox {
+export function createSandbox(prefix = 'vigil-rel-', env: Record<string, string> = {}): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const dataDir = join(dir, 'data');
   return {
     dir,
     dataDir,
+    env,
     file(rel) {
       const p = join(dir, rel);
       mkdirSync(dirname(p), { recursive: true });
@@ -40,7 +43,7 @@ export function createSandbox(prefix = 'vigil-rel-'): Sandbox {
   };
 }
 
-/** The child environment: the parent's minus any VIGIL_*, plus the sandbox and `extra`. */
+/** The child environment: the parent's minus any VIGIL_*, plus the sandbox's and `extra`. */
 export function childEnv(box: Sandbox, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VIGIL_')) env[k] = v;
@@ -51,6 +54,7 @@ export function childEnv(box: Sandbox, extra: Record<string, string> = {}): Node
     XDG_DATA_HOME: join(box.dir, '.local', 'share'),
     TZ: 'UTC',
     VIGIL_DATA_DIR: box.dataDir,
+    ...box.env,
     ...extra,
   };
 }
@@ -134,6 +138,22 @@ export async function sourceProgress(box: Sandbox, file: string): Promise<{ size
   return { size: row.size, ingested: row.ingested };
 }
 
+/**
+ * The rejects `vigil ingest` printed for `file` as `PATH:LINE: reason` (PATH absolute, or relative
+ * to the sandbox when inside it), as line number → reason.
+ */
+export function rejectsOf(box: Sandbox, stderr: string, file: string): Map<number, string> {
+  const names = [file, relative(box.dir, file)];
+  const out = new Map<number, string>();
+  for (const l of stderr.split('\n')) {
+    const name = names.find((n) => l.startsWith(`${n}:`));
+    if (name === undefined) continue;
+    const m = /^:(\d+): (.+)$/.exec(l.slice(name.length));
+    if (m) out.set(Number(m[1]), m[2] as string);
+  }
+  return out;
+}
+
 /** Counts of each id, for "each once" checks: returns the ids seen more than once. */
 export function repeated(ids: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -145,6 +165,12 @@ export function repeated(ids: readonly string[]): string[] {
 export function missingFrom(a: Iterable<string>, b: ReadonlySet<string>): string[] {
   return [...a].filter((x) => !b.has(x)).sort();
 }
+
+/** The two parsing paths of `ingest`: in the main thread, and the parsing worker. */
+export const PARSE_MODES = [
+  { name: 'in-thread', env: { VIGIL_INGEST_WORKER: 'never' } },
+  { name: 'worker', env: { VIGIL_INGEST_WORKER: 'always' } },
+] as const;
 
 /** mulberry32: a small seeded PRNG, so every run writes the same data. */
 export function createRng(seed: number): () => number {
@@ -206,13 +232,13 @@ export function agentLine(sessionId: string, message: string, timestamp = '2026-
 }
 
 /** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string, pollMs = 5): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 import type { VigilEvent } from '../../core/event.js';
 import type { EventFilter } from '../../store/types.js';
@@ -12,10 +12,11 @@ import { addFilterOptions, filterFromOptions, FILTER_HELP, type FilterOptions } 
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
-function positive(flag: string) {
+/** A commander argument parser for positive integers (a bad value is a usage error, exit 2). */
+export function positive(flag: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a positive integer, got ${v}`);
     return n;
   };
 }

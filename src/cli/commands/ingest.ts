@@ -52,20 +52,26 @@ Examples:
       const registry = createConfiguredRegistry(cfg);
       const groups: Group[] = [];
       let missingExplicit: string[] = [];
+      const inaccessible: string[] = [];
       if (paths.length > 0) {
         const d = await discoverFiles(paths, ctx.io.cwd);
         groups.push({ files: d.files, discovered: d.discovered, format: opts.format });
         missingExplicit = d.missing;
+        for (const x of d.inaccessible) inaccessible.push(x.error.message);
       } else {
         for (const source of cfg.sources) {
           const d = await discoverFiles([source.path], ctx.io.cwd);
+          for (const x of d.inaccessible) inaccessible.push(x.error.message);
           const format = opts.format ?? (source.format === 'generic' ? `generic:${source.path}` : source.format);
           if (d.files.length > 0) groups.push({ files: d.files, discovered: new Set(d.files), format });
+          else if (d.inaccessible.length > 0) continue;
           else if (cfg.sourcesConfigured) ctx.warn(`configured source matched no file: ${source.path}`);
           else if (source.format === 'kpi') ctx.warn(`no KPI file yet at ${relative(ctx.io.cwd, source.path) || source.path} (fine for a new setup)`);
         }
       }
       for (const m of missingExplicit) ctx.io.stderr.write(`vigil: error: ${m}: not found\n`);
+      for (const m of inaccessible) ctx.io.stderr.write(`vigil: error: ${m}\n`);
+      missingExplicit.push(...inaccessible);
       const files = groups.flatMap((g) => g.files);
       if (files.length === 0) {
         ctx.note(missingExplicit.length ? 'nothing to ingest' : 'nothing to ingest: no source file found (pass paths, or configure [[sources]])');

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { parseTimeFlag } from '../dates.js';
 import { toCsv } from '../output/csv.js';
 import { formatInt, renderTable, safeText } from '../output/table.js';
+import { positive } from './events.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -15,7 +16,7 @@ export function registerSessions(program: Command, ctx: CliContext): void {
     .argument('[session-id]', 'summarise this session: event counts by kind and type, tasks, phases, models')
     .option('--since <date>', 'sessions active from this date (YYYY-MM-DD, ISO-8601 or 7d)')
     .option('--until <date>', 'sessions active before this date')
-    .option('--limit <n>', 'at most N sessions, newest first', (v) => Number(v), 100)
+    .option('--limit <n>', 'at most N sessions, newest first', positive('--limit'), 100)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addHelpText('after', `
 Examples:

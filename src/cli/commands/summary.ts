@@ -93,9 +93,10 @@ export function summaryTable(s: Summary): string {
   if (s.costReportedUsd > 0) out += row('Cost reported:', formatUsd(s.costReportedUsd));
   if (s.byModel.length > 0) {
     out += '\nBy Model:\n';
-    const width = Math.max(...s.byModel.map((m) => (m.model || '(no model)').length)) + 1;
+    // Seed 003's layout: values start in column 21, like the rows above; longer names push it.
+    const width = Math.max(18, ...s.byModel.map((m) => (m.model || '(no model)').length + 2));
     for (const m of s.byModel) {
-      const name = `${m.model || '(no model)'}:`.padEnd(width + 4);
+      const name = `${m.model || '(no model)'}:`.padEnd(width);
       const parts = [`${formatInt(m.tasks)} tasks`, `${formatPercent(m.successRate, 0)} success`];
       if (m.tasks === 0) parts.splice(0, 2, `${formatInt(m.tokensIn + m.tokensOut)} tokens`);
       out += `  ${name}${parts.join(', ')}\n`;

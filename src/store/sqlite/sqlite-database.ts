@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
 
-import { VigilError } from '../../core/errors.js';
+import { fromSystemError, VigilError } from '../../core/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 
 export type SqliteDb = Database.Database;
@@ -53,8 +53,14 @@ export function fromSqliteError(error: unknown, path: string, action: string): u
  */
 export function openSqliteDatabase(path: string, options: OpenOptions = {}): SqliteDb {
   let db: SqliteDb;
+  if (!options.readonly) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw fromSystemError(error, dirname(path), 'create the data dir');
+    }
+  }
   try {
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
     const code = (error as { code?: string }).code;
