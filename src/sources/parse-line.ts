@@ -1,4 +1,5 @@
-import { digest } from './shared/fields.js';
+import { digest, isJsonObject } from './shared/fields.js';
+import { stripBom } from './shared/json-document.js';
 import type { LineAdapter, LineContext, RecordResult } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,7 +28,7 @@ export function parseLineText(
   text: string,
   where: { file: string; logicalPath: string; line: number; offset: number },
 ): RecordResult {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = stripBom(text);
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -37,13 +38,13 @@ export function parseLineText(
       reject: { reason: 'invalid_json', message: `invalid JSON: ${(error as Error).message}` },
     };
   }
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+  if (!isJsonObject(record)) {
     return {
       ok: false,
       reject: { reason: 'not_an_object', message: 'expected a JSON object on each line' },
     };
   }
-  return adapter.parseRecord(record as Record<string, unknown>, new Line(adapter.name, where, text));
+  return adapter.parseRecord(record, new Line(adapter.name, where, text));
 }
 
 /** A LineContext whose derived id is computed only when an adapter asks for it. */

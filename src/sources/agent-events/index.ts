@@ -1,18 +1,7 @@
+import { stripBom, tryParseJsonObject as firstObject } from '../shared/json-document.js';
 import type { LineAdapter } from '../types.js';
 import { AGENT_EVENTS_ADAPTER_NAME, parseAgentEventRecord } from './parser.js';
 import { isAgentEventsPath } from './paths.js';
-
-/** The first line of `head` as a JSON object, or null (not JSON, or cut off at 4 KiB). */
-function firstObject(line: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(line);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 /** 1 when the line is an `Event.to_dict()`, 0 when it is not, 0.5 when it cannot tell. */
 function contentScore(line: string): number {
@@ -57,7 +46,7 @@ export const agentEventsAdapter: LineAdapter = {
     'Seed 002 VibeForge EventLog (workspaces/{session_id}/events.jsonl): event_type, timestamp, session_id, message, metadata',
   mode: 'lines',
   detect(path, head) {
-    const line = (head.split('\n', 1)[0] ?? '').replace(/^\uFEFF/, '');
+    const line = stripBom(head.split('\n', 1)[0] ?? '');
     if (isWfcLine(line)) return 0;
     const content = contentScore(line);
     if (isAgentEventsPath(path)) return content === 1 ? 0.95 : content === 0.5 ? 0.9 : 0.3;

@@ -1,5 +1,5 @@
 import type { EventStatus } from '../../core/event.js';
-import { num, pickAttrs } from '../shared/fields.js';
+import { isJsonObject, num, pickAttrs } from '../shared/fields.js';
 import { EXIT_CODE_KEYS, GATE_RESULT_KEYS, USAGE_KEYS } from './schema.js';
 
 /** An event's `metadata` dict, cleaned of prototype keys. */
@@ -9,8 +9,7 @@ const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The cleaned metadata object, or null when `value` is not a JSON object. */
 export function readMetadata(value: unknown): Metadata | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  return pickAttrs(value as Record<string, unknown>, NO_KEYS);
+  return isJsonObject(value) ? pickAttrs(value, NO_KEYS) : null;
 }
 
 /** A token count Vigil can store: a non-negative safe integer, else null. */

@@ -1,8 +1,8 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import type { EventStatus, VigilEvent } from '../../core/event.js';
-import { rejectFromIssues } from '../kpi/parser.js';
 import { cleanJson, pickAttrs, str } from '../shared/fields.js';
 import { parseTimestamp } from '../shared/timestamp.js';
+import { fieldReject, validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
 import {
   NO_USAGE,
@@ -54,25 +54,13 @@ export function parseAgentEventRecord(
   record: Record<string, unknown>,
   ctx: LineContext,
 ): RecordResult {
-  const parsed = AgentEventRecord.safeParse(record);
-  if (!parsed.success) {
-    // Any string is a valid event_type here, so an event_type issue is about shape, not vocabulary.
-    return {
-      ok: false,
-      reject: { ...rejectFromIssues(parsed.error.issues, record), reason: 'schema' },
-    };
-  }
-  const r = parsed.data;
+  // Any string is a valid event_type here, so an event_type issue is a `schema` reject too.
+  const parsed = validateRecord(AgentEventRecord, record);
+  if (!parsed.ok) return parsed;
+  const r = parsed.value;
   const ts = parseTimestamp(r.timestamp);
   if (ts === null) {
-    return {
-      ok: false,
-      reject: {
-        reason: 'schema',
-        message: 'timestamp: expected an ISO-8601 date-time',
-        field: 'timestamp',
-      },
-    };
+    return { ok: false, reject: fieldReject('timestamp', 'expected an ISO-8601 date-time') };
   }
 
   const ignored: Record<string, unknown> = {};

@@ -9,18 +9,14 @@ import { int, num, pickAttrs, str } from '../shared/fields.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 import type { LineContext, RecordResult, Reject } from '../types.js';
 import { getAtPath } from './dot-path.js';
-import { GENERIC_FIELDS, type GenericField, type GenericMapping } from './schema.js';
+import {
+  GENERIC_FIELDS,
+  GENERIC_NUMERIC_FIELDS as NUMERIC_FIELDS,
+  type GenericField,
+  type GenericMapping,
+} from './schema.js';
 
 const ADAPTER = 'generic';
-const NUMERIC_FIELDS = [
-  'duration_ms',
-  'duration_seconds',
-  'tokens_in',
-  'tokens_out',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'cost_usd',
-] as const satisfies readonly GenericField[];
 type NumericField = (typeof NUMERIC_FIELDS)[number];
 
 const isCanonicalStatus = (s: string): s is EventStatus => EVENT_STATUSES.some((c) => c === s);

@@ -3,6 +3,17 @@ import { z } from 'zod';
 import { EVENT_KINDS, EVENT_STATUSES } from '../../core/event.js';
 import { dotPathProblem } from './dot-path.js';
 
+/** The canonical fields whose values are numbers (durations, tokens, cost). */
+export const GENERIC_NUMERIC_FIELDS = [
+  'duration_ms',
+  'duration_seconds',
+  'tokens_in',
+  'tokens_out',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'cost_usd',
+] as const;
+
 /** The canonical fields a mapping may point at a record's dot path. */
 export const GENERIC_FIELDS = [
   'id',
@@ -14,13 +25,7 @@ export const GENERIC_FIELDS = [
   'agent_role',
   'model',
   'status',
-  'duration_ms',
-  'duration_seconds',
-  'tokens_in',
-  'tokens_out',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'cost_usd',
+  ...GENERIC_NUMERIC_FIELDS,
   'message',
 ] as const;
 export type GenericField = (typeof GENERIC_FIELDS)[number];

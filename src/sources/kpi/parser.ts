@@ -1,27 +1,18 @@
-import type { z } from 'zod';
-
 import { lookupEventType } from '../../core/catalogue.js';
 import type { EventStatus, VigilEvent } from '../../core/event.js';
-import { parseTimestamp } from '../shared/timestamp.js';
 import { pickAttrs } from '../shared/fields.js';
+import { parseTimestamp } from '../shared/timestamp.js';
+import { describeFirstIssue, fieldReject } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult, Reject } from '../types.js';
 import { KPI_KNOWN_KEYS, KpiEvent } from './schema.js';
 
-/** Turns the first zod issue into a reject that names the field (`tokens_input: ...`). */
-export function rejectFromIssues(
-  issues: readonly z.core.$ZodIssue[],
+/** The reject for a failed parse: an `event_type` outside seed 003's enum is `unknown_type`. */
+function kpiReject(
+  issues: Parameters<typeof describeFirstIssue>[0],
   record: Record<string, unknown>,
 ): Reject {
-  const issue = issues[0];
-  const field = issue?.path.map(String).join('.') || '(root)';
-  const top = issue?.path[0];
-  const missing =
-    issue?.code === 'invalid_type' && typeof top === 'string' && record[top] === undefined;
-  const message = missing
-    ? `${field}: required field is missing`
-    : `${field}: ${issue?.message ?? 'invalid'}`;
-  const unknownType = field === 'event_type' && !missing;
-  return { reason: unknownType ? 'unknown_type' : 'schema', message, field };
+  const { field, missing, message } = describeFirstIssue(issues, record);
+  return { reason: field === 'event_type' && !missing ? 'unknown_type' : 'schema', message, field };
 }
 
 /**
@@ -33,13 +24,16 @@ export function rejectFromIssues(
  */
 export function parseKpiRecord(record: Record<string, unknown>, ctx: LineContext): RecordResult {
   const parsed = KpiEvent.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
+  if (!parsed.success) return { ok: false, reject: kpiReject(parsed.error.issues, record) };
   const k = parsed.data;
   const ts = parseTimestamp(k.timestamp);
   if (ts === null) {
     return {
       ok: false,
-      reject: { reason: 'schema', field: 'timestamp', message: 'timestamp: expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z' },
+      reject: fieldReject(
+        'timestamp',
+        'expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z',
+      ),
     };
   }
   const entry = lookupEventType(k.event_type);

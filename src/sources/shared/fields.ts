@@ -29,6 +29,17 @@ export function addCounts(a: number | null, b: number | null): number | null {
 }
 
 /**
+ * True for a JSON object: not null, not an array.
+ *
+ * @example
+ * isJsonObject({ a: 1 }) // true
+ * isJsonObject([1]) // false
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
  * Copies a plain JSON value, dropping `__proto__`/`constructor`/`prototype` keys at any depth
  * and capping depth, so attributes can never pollute prototypes.
  */

@@ -2,8 +2,12 @@ import { basename } from 'node:path';
 
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
-import { rejectFromIssues } from '../kpi/parser.js';
-import { deriveId, digest, pickAttrs, str } from '../shared/fields.js';
+import { deriveId, digest, isJsonObject, pickAttrs, str } from '../shared/fields.js';
+import {
+  documentFailure,
+  documentReject,
+  documentRejectFromIssues,
+} from '../shared/json-document.js';
 import { formatTimestamp, parseTimestamp } from '../shared/timestamp.js';
 import type { DocumentContext, DocumentResult } from '../types.js';
 import { columnOf, taskIdFromFileName } from './paths.js';
@@ -56,41 +60,33 @@ const ms = (v: unknown): number | null => (v === undefined ? null : parseTimesta
 export function parseTaskFile(text: string, ctx: DocumentContext): DocumentResult {
   const column = columnOf(ctx.file);
   if (column === null) {
-    return {
-      events: [],
-      rejects: [
-        {
-          reason: 'schema',
-          field: '(path)',
-          message: `(path): a task file must sit in a ${BOARD_COLUMNS.join(' | ')} folder, found ${basename(ctx.file)} elsewhere`,
-          line: null,
-        },
-      ],
-    };
+    return documentFailure(
+      documentReject(
+        '(path)',
+        `a task file must sit in a ${BOARD_COLUMNS.join(' | ')} folder, found ${basename(ctx.file)} elsewhere`,
+      ),
+    );
   }
   const loaded = loadYamlDocument(text);
-  if (!loaded.ok) return { events: [], rejects: [loaded.reject] };
+  if (!loaded.ok) return documentFailure(loaded.reject);
   const value = loaded.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return {
-      events: [],
-      rejects: [
-        {
-          reason: 'schema',
-          field: '(root)',
-          message: `(root): expected a YAML mapping of task fields (id, title, status, ...), found ${value === null ? 'an empty document' : Array.isArray(value) ? 'a list' : 'a scalar'}`,
-          line: null,
-        },
-      ],
-    };
+  if (!isJsonObject(value)) {
+    const found =
+      value === null ? 'an empty document' : Array.isArray(value) ? 'a list' : 'a scalar';
+    return documentFailure(
+      documentReject(
+        '(root)',
+        `expected a YAML mapping of task fields (id, title, status, ...), found ${found}`,
+      ),
+    );
   }
   const record = Object.fromEntries(Object.entries(value));
   const parsed = TaskFile.safeParse(record);
   if (!parsed.success) {
-    return {
-      events: [],
-      rejects: [{ ...rejectFromIssues(parsed.error.issues, record), line: null }],
-    };
+    // Field paths are dotted: `tags.0`.
+    return documentFailure(
+      documentRejectFromIssues(parsed.error.issues, record, { style: 'dots' }),
+    );
   }
   const t = parsed.data;
   const taskId = str(t.id, 256) ?? taskIdFromFileName(ctx.file);

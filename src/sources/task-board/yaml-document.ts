@@ -1,8 +1,6 @@
 import { parseDocument } from 'yaml';
 
-import type { DocumentResult } from '../types.js';
-
-type DocumentReject = DocumentResult['rejects'][number];
+import type { DocumentReject } from '../shared/json-document.js';
 
 /** Aliases a task file may use; far above what a hand-written file needs, far below a bomb. */
 export const MAX_YAML_ALIASES = 32;

@@ -1,3 +1,4 @@
+import { stripBom, tryParseJsonObject } from '../shared/json-document.js';
 import type { LineAdapter } from '../types.js';
 import { parseTokenUsageRecord, TOKEN_USAGE_ADAPTER_NAME } from './parser.js';
 import { isTokenUsagePath } from './paths.js';
@@ -7,14 +8,8 @@ const has = (record: Record<string, unknown>, ...keys: readonly string[]): boole
 
 /** True when the first line is a token-usage record: model, timestamp, input and output tokens. */
 function looksLikeTokenUsage(line: string): boolean {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return false;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
+  const record = tryParseJsonObject(line);
+  if (record === null) return false;
   return (
     has(record, 'model') &&
     has(record, 'timestamp') &&
@@ -41,7 +36,7 @@ export const tokenUsageAdapter: LineAdapter = {
     'Seed 003 token log (scripts/.droid_token_usage.jsonl): timestamp, model, input_tokens, output_tokens per call',
   mode: 'lines',
   detect(path, head) {
-    const line = (head.split('\n', 1)[0] ?? '').replace(/^\uFEFF/, '');
+    const line = stripBom(head.split('\n', 1)[0] ?? '');
     const content = looksLikeTokenUsage(line);
     if (isTokenUsagePath(path)) return content || line.trim() === '' ? 0.95 : 0.6;
     return content ? 0.7 : 0;

@@ -1,8 +1,8 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import type { VigilEvent } from '../../core/event.js';
-import { rejectFromIssues } from '../kpi/parser.js';
 import { deriveId, pickAttrs } from '../shared/fields.js';
 import { parseTimestamp } from '../shared/timestamp.js';
+import { fieldReject, rejectFromIssues } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult, Reject } from '../types.js';
 import { TOKEN_USAGE_ALIASES, TOKEN_USAGE_COLUMN_KEYS, TokenUsageLine } from './schema.js';
 
@@ -39,7 +39,7 @@ function toReject(
   resolved: Record<string, unknown>,
   usedAlias: ReadonlyMap<string, string>,
 ): Reject {
-  const reject: Reject = { ...rejectFromIssues(issues, resolved), reason: 'schema' };
+  const reject = rejectFromIssues(issues, resolved);
   const field = reject.field;
   if (field === undefined) return reject;
   if (resolved[field] === undefined) {
@@ -75,14 +75,7 @@ export function parseTokenUsageRecord(
   const u = parsed.data;
   const ts = parseTimestamp(u.timestamp);
   if (ts === null) {
-    return {
-      ok: false,
-      reject: {
-        reason: 'schema',
-        message: 'timestamp: expected an ISO-8601 date-time',
-        field: 'timestamp',
-      },
-    };
+    return { ok: false, reject: fieldReject('timestamp', 'expected an ISO-8601 date-time') };
   }
   const entry = lookupEventType(EVENT_TYPE);
   const durationMs =

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 
 import { parseTimestamp } from '../shared/timestamp.js';
+import { textField as text } from '../shared/zod-fields.js';
 
 const count = z
   .number({ error: 'expected a non-negative integer' })
   .int({ error: 'expected a non-negative integer' })
   .nonnegative({ error: 'expected a non-negative integer' })
   .max(Number.MAX_SAFE_INTEGER, { error: 'expected a safe integer' });
-
-const text = (max: number) =>
-  z
-    .string({ error: 'expected a string' })
-    .max(max, { error: `expected at most ${max} characters` });
 
 /**
  * One line of `.droid_token_usage.jsonl`: one model call. Seed 003 reads this log but never

@@ -1,8 +1,13 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
-import { deriveId, digest, pickAttrs } from '../shared/fields.js';
+import { deriveId, digest, isJsonObject, pickAttrs } from '../shared/fields.js';
+import {
+  documentFailure,
+  documentRejectFromIssues,
+  parseJsonDocument,
+  stripBom,
+} from '../shared/json-document.js';
 import type { DocumentContext, DocumentResult, RejectReason } from '../types.js';
-import { rejectFromIssues } from '../wfc-session/schema-helpers.js';
 import { WFC_AGGREGATE_SUMMARISED_KEYS, WFC_AGGREGATE_WINDOW, WfcAggregate } from './schema.js';
 import { summariseWindow } from './window.js';
 
@@ -14,7 +19,7 @@ export const WFC_AGGREGATE_MAX_BYTES = 8 * 1024 * 1024;
 const NOTHING: DocumentResult = { events: [], rejects: [] };
 
 function fail(reason: RejectReason, message: string): DocumentResult {
-  return { events: [], rejects: [{ reason, message, line: null }] };
+  return documentFailure({ reason, message, line: null });
 }
 
 /**
@@ -34,26 +39,16 @@ export function parseWfcAggregateDocument(text: string, ctx: DocumentContext): D
   if (Buffer.byteLength(text, 'utf8') > WFC_AGGREGATE_MAX_BYTES) {
     return fail('document_too_large', `document exceeds ${WFC_AGGREGATE_MAX_BYTES} bytes`);
   }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   if (body.trim() === '') return NOTHING;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    return fail(
-      'invalid_document',
-      `invalid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+  const json = parseJsonDocument(text);
+  if (!json.ok) return documentFailure(json.reject);
+  if (!isJsonObject(json.value)) {
     return fail('not_an_object', 'expected a JSON object at the top level');
   }
-  const parsed = WfcAggregate.safeParse(json);
+  const parsed = WfcAggregate.safeParse(json.value);
   if (!parsed.success) {
-    return {
-      events: [],
-      rejects: [{ ...rejectFromIssues(parsed.error.issues, json), line: null }],
-    };
+    return documentFailure(documentRejectFromIssues(parsed.error.issues, json.value));
   }
   const doc = parsed.data;
   const size = doc.window_size ?? WFC_AGGREGATE_WINDOW;

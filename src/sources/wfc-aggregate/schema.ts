@@ -1,15 +1,15 @@
 import { z } from 'zod';
 
-import { complexityField } from '../wfc-session/schema.js';
 import {
   amountField,
+  complexityField,
   countField,
   flagField,
   idField,
   rangeField,
   textField,
   timestampField,
-} from '../wfc-session/schema-helpers.js';
+} from '../shared/zod-fields.js';
 
 /** How many tasks AutoTelemetry keeps in the `tasks` window. */
 export const WFC_AGGREGATE_WINDOW = 100;

@@ -1,9 +1,6 @@
 import { parseTimestamp } from '../shared/timestamp.js';
-import type { DocumentResult } from '../types.js';
-import { rejectFromIssues } from '../wfc-session/schema-helpers.js';
+import { type DocumentReject, documentRejectFromIssues } from '../shared/json-document.js';
 import { WfcAggregateTask } from './schema.js';
-
-type DocumentReject = DocumentResult['rejects'][number];
 
 /**
  * A summary of the aggregate's `tasks` window, stored in `attrs.window` instead of the
@@ -57,8 +54,9 @@ export function summariseWindow(
   entries.forEach((entry, index) => {
     const parsed = WfcAggregateTask.safeParse(entry);
     if (!parsed.success) {
-      const reject = rejectFromIssues(parsed.error.issues, entry, `tasks[${index}]`);
-      rejects.push({ ...reject, line: null });
+      rejects.push(
+        documentRejectFromIssues(parsed.error.issues, entry, { prefix: `tasks[${index}]` }),
+      );
       return;
     }
     const t = parsed.data;

@@ -1,13 +1,15 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
 import { deriveId } from '../shared/fields.js';
-import type { DocumentContext, DocumentResult } from '../types.js';
+import { isJsonObject } from '../shared/fields.js';
 import {
   type DocumentReject,
-  isRecord,
-  issueToReject,
-  readJsonDocument,
-} from '../wfc-review/json-document.js';
+  documentFailure,
+  documentReject,
+  parseDocumentItem,
+  parseJsonDocument,
+} from '../shared/json-document.js';
+import type { DocumentContext, DocumentResult } from '../types.js';
 import { BYPASS_SHAPE_HINT, BypassRecord } from './schema.js';
 
 export const WFC_BYPASS_ADAPTER = 'wfc-bypass';
@@ -21,7 +23,7 @@ type Records =
 /** Accepts both shapes: a bare array, or an object whose `bypasses` is the array. */
 function recordsOf(root: unknown): Records {
   if (Array.isArray(root)) return { ok: true, records: root };
-  if (!isRecord(root)) {
+  if (!isJsonObject(root)) {
     return {
       ok: false,
       reject: { reason: 'invalid_document', line: null, message: BYPASS_SHAPE_HINT },
@@ -31,10 +33,7 @@ function recordsOf(root: unknown): Records {
   if (Array.isArray(list)) return { ok: true, records: list };
   const detail =
     list === undefined ? `required field is missing (${BYPASS_SHAPE_HINT})` : BYPASS_SHAPE_HINT;
-  return {
-    ok: false,
-    reject: { reason: 'schema', line: null, field: 'bypasses', message: `bypasses: ${detail}` },
-  };
+  return { ok: false, reject: documentReject('bypasses', detail) };
 }
 
 /** The activation's id: the record's own `bypass_id`, else its task and creation time. */
@@ -54,10 +53,10 @@ function activationId(b: BypassRecord): string {
  * events[0]?.attrs['expiresAtMs'] // epoch ms
  */
 export function parseWfcBypassAudit(text: string, ctx: DocumentContext): DocumentResult {
-  const doc = readJsonDocument(text);
-  if (!doc.ok) return { events: [], rejects: [doc.reject] };
+  const doc = parseJsonDocument(text);
+  if (!doc.ok) return documentFailure(doc.reject);
   const shape = recordsOf(doc.value);
-  if (!shape.ok) return { events: [], rejects: [shape.reject] };
+  if (!shape.ok) return documentFailure(shape.reject);
 
   const source = { adapter: WFC_BYPASS_ADAPTER, file: ctx.file, line: null, offset: null };
   const events: VigilEvent[] = [];
@@ -65,30 +64,21 @@ export function parseWfcBypassAudit(text: string, ctx: DocumentContext): Documen
   const seen = new Map<string, number>();
   shape.records.forEach((raw, index) => {
     const prefix = `bypasses[${index}]`;
-    if (!isRecord(raw)) {
-      rejects.push({
-        reason: 'schema',
-        line: null,
-        field: prefix,
-        message: `${prefix}: expected an object`,
-      });
+    const parsed = parseDocumentItem(raw, BypassRecord, prefix);
+    if (!parsed.ok) {
+      rejects.push(parsed.reject);
       return;
     }
-    const parsed = BypassRecord.safeParse(raw);
-    if (!parsed.success) {
-      rejects.push(issueToReject(parsed.error.issues, raw, prefix));
-      return;
-    }
-    const b = parsed.data;
+    const b = parsed.value;
     const id = activationId(b);
     const first = seen.get(id);
     if (first !== undefined) {
-      rejects.push({
-        reason: 'schema',
-        line: null,
-        field: prefix,
-        message: `${prefix}: duplicate of bypasses[${first}] (same bypass_id, or same task_id and created_at)`,
-      });
+      rejects.push(
+        documentReject(
+          prefix,
+          `duplicate of bypasses[${first}] (same bypass_id, or same task_id and created_at)`,
+        ),
+      );
       return;
     }
     seen.set(id, index);

@@ -1,6 +1,7 @@
+import { isJsonObject } from '../shared/fields.js';
+import { tryParseJsonObject } from '../shared/json-document.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 import type { LineAdapter } from '../types.js';
-import { isJsonObject } from '../wfc-session/schema-helpers.js';
 import { parseWfcEventRecord, WFC_EVENTS_ADAPTER } from './parser.js';
 import { isEventsFileName, isWfcEventsPath } from './paths.js';
 
@@ -11,13 +12,9 @@ type FirstLine =
 /** The first line of `head`, parsed when it is a complete JSON object, else its raw text. */
 function readFirstLine(head: string): FirstLine {
   const text = head.split('\n', 1)[0] ?? '';
-  try {
-    const value: unknown = JSON.parse(text);
-    if (isJsonObject(value)) return { kind: 'object', value };
-  } catch {
-    // A first line longer than the 4 KiB head is cut off: judge it by its opening keys.
-  }
-  return { kind: 'partial', text };
+  const value = tryParseJsonObject(text);
+  // A first line longer than the 4 KiB head is cut off: judge it by its opening keys.
+  return value === null ? { kind: 'partial', text } : { kind: 'object', value };
 }
 
 /** Seed 002's EventLog and seed 003's KPIs name the type `event_type`: never ours. */

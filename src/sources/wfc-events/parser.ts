@@ -1,8 +1,8 @@
 import { lookupEventType, type CatalogueEntry } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
-import { pickAttrs, str } from '../shared/fields.js';
+import { isJsonObject, pickAttrs, str } from '../shared/fields.js';
+import { validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
-import { isJsonObject, rejectFromIssues } from '../wfc-session/schema-helpers.js';
 import {
   CS_BLOCK_THRESHOLD,
   ENVELOPE_KEYS,
@@ -99,17 +99,13 @@ function statusOf(
  * // one event: type review_complete, kind review, status success
  */
 export function parseWfcEventRecord(record: Payload, ctx: LineContext): RecordResult {
-  const envelope = WfcEventEnvelope.safeParse(record);
-  if (!envelope.success) {
-    return { ok: false, reject: rejectFromIssues(envelope.error.issues, record) };
-  }
-  const { event: type, timestamp, session_id: sessionId } = envelope.data;
+  const envelope = validateRecord(WfcEventEnvelope, record);
+  if (!envelope.ok) return envelope;
+  const { event: type, timestamp, session_id: sessionId } = envelope.value;
   const { payload, prefix, extras } = splitPayload(record);
   const schema = Object.hasOwn(PAYLOAD_SCHEMAS, type) ? PAYLOAD_SCHEMAS[type] : undefined;
-  const checked = schema?.safeParse(payload);
-  if (checked && !checked.success) {
-    return { ok: false, reject: rejectFromIssues(checked.error.issues, payload, prefix) };
-  }
+  const checked = schema === undefined ? null : validateRecord(schema, payload, { prefix });
+  if (checked && !checked.ok) return checked;
   const entry = lookupEventType(type);
   const event: VigilEvent = {
     ...EMPTY_EVENT_FIELDS,

@@ -7,7 +7,7 @@ import {
   rangeField,
   textField,
   timestampField,
-} from '../wfc-session/schema-helpers.js';
+} from '../shared/zod-fields.js';
 
 /**
  * The envelope of one `events.jsonl` line. WFC's `log_event(name, data)` writes

@@ -1,6 +1,7 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
 import { deriveId } from '../shared/fields.js';
+import { stripBom } from '../shared/json-document.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 import type { DocumentContext, DocumentResult } from '../types.js';
 import { reviewerFromPath } from './paths.js';
@@ -62,7 +63,7 @@ export function parseWfcKnowledge(text: string, ctx: DocumentContext): DocumentR
     });
   };
 
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   for (const rawLine of body.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     const trimmed = line.trimStart();

@@ -2,9 +2,16 @@ import type { z } from 'zod';
 
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
-import { deriveId, pickAttrs, str } from '../shared/fields.js';
+import { deriveId, isJsonObject, pickAttrs, str } from '../shared/fields.js';
+import {
+  type DocumentReject,
+  documentFailure,
+  documentReject,
+  documentRejectFromIssues,
+  parseDocumentItem,
+  parseJsonDocument,
+} from '../shared/json-document.js';
 import type { DocumentContext, DocumentResult } from '../types.js';
-import { type DocumentReject, isRecord, issueToReject, readJsonDocument } from './json-document.js';
 import {
   CONSENSUS_KNOWN_KEYS,
   ReviewDocument,
@@ -19,28 +26,24 @@ const COMPLETE = lookupEventType('review_complete');
 const FINDING = lookupEventType('review_finding');
 const SUPPORTED = SUPPORTED_SCHEMA_VERSIONS.join(', ');
 
-function documentReject(reason: DocumentReject['reason'], message: string, field?: string) {
-  const reject: DocumentReject =
-    field === undefined ? { reason, line: null, message } : { reason, line: null, message, field };
-  return { events: [], rejects: [reject] } satisfies DocumentResult;
-}
-
 /** Checks `schema_version` first, so a newer document says so rather than failing elsewhere. */
 function checkVersion(root: Record<string, unknown>): DocumentResult | null {
   const version = root['schema_version'];
   if (version === undefined) {
-    return documentReject(
-      'schema',
-      `schema_version: required field is missing; supported versions: ${SUPPORTED}`,
-      'schema_version',
+    return documentFailure(
+      documentReject(
+        'schema_version',
+        `required field is missing; supported versions: ${SUPPORTED}`,
+      ),
     );
   }
   if (SUPPORTED_SCHEMA_VERSIONS.some((v) => v === version)) return null;
   const shown = (JSON.stringify(version) ?? String(version)).slice(0, 40);
-  return documentReject(
-    'schema',
-    `schema_version: unsupported version ${shown}; supported versions: ${SUPPORTED}`,
-    'schema_version',
+  return documentFailure(
+    documentReject(
+      'schema_version',
+      `unsupported version ${shown}; supported versions: ${SUPPORTED}`,
+    ),
   );
 }
 
@@ -54,20 +57,9 @@ function validateEach<T>(
 ): { index: number; value: T }[] {
   const out: { index: number; value: T }[] = [];
   items.forEach((item, index) => {
-    const prefix = `${name}[${index}]`;
-    if (!isRecord(item)) {
-      rejects.push({
-        reason: 'schema',
-        line: null,
-        field: prefix,
-        message: `${prefix}: expected an object`,
-      });
-      return;
-    }
-    const input = prepare(item);
-    const parsed = schema.safeParse(input);
-    if (parsed.success) out.push({ index, value: parsed.data });
-    else rejects.push(issueToReject(parsed.error.issues, input, prefix));
+    const parsed = parseDocumentItem(item, schema, `${name}[${index}]`, prepare);
+    if (parsed.ok) out.push({ index, value: parsed.value });
+    else rejects.push(parsed.reject);
   });
   return out;
 }
@@ -90,19 +82,21 @@ function withAliases(raw: Record<string, unknown>): Record<string, unknown> {
  * events[0]?.type // 'review_complete'
  */
 export function parseWfcReview(text: string, ctx: DocumentContext): DocumentResult {
-  const doc = readJsonDocument(text);
-  if (!doc.ok) return { events: [], rejects: [doc.reject] };
+  const doc = parseJsonDocument(text);
+  if (!doc.ok) return documentFailure(doc.reject);
   const root = doc.value;
-  if (!isRecord(root)) {
-    return documentReject(
-      'not_an_object',
-      'expected a JSON object with schema_version, task_id, completed_at, consensus, findings and reviewers',
-    );
+  if (!isJsonObject(root)) {
+    return documentFailure({
+      reason: 'not_an_object',
+      line: null,
+      message:
+        'expected a JSON object with schema_version, task_id, completed_at, consensus, findings and reviewers',
+    });
   }
   const versionReject = checkVersion(root);
   if (versionReject) return versionReject;
   const header = ReviewDocument.safeParse(root);
-  if (!header.success) return { events: [], rejects: [issueToReject(header.error.issues, root)] };
+  if (!header.success) return documentFailure(documentRejectFromIssues(header.error.issues, root));
   const review = header.data;
 
   const rejects: DocumentReject[] = [];

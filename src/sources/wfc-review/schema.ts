@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { parseTimestamp } from '../shared/timestamp.js';
+import { rangeField } from '../shared/zod-fields.js';
 
 /** WFC's decision tiers, lowest first (CS < 4, < 7, < 9, >= 9). */
 export const WFC_TIERS = ['informational', 'moderate', 'important', 'critical'] as const;
@@ -11,10 +12,7 @@ export const WfcTier = z.enum(WFC_TIERS, { error: `expected one of ${WFC_TIERS.j
 export const SUPPORTED_SCHEMA_VERSIONS = ['1.0'] as const;
 
 /** A 0..10 score (CS, severity, confidence, reviewer score). */
-export const Score = z
-  .number({ error: 'expected a number from 0 to 10' })
-  .min(0, { error: 'expected a number from 0 to 10' })
-  .max(10, { error: 'expected a number from 0 to 10' });
+export const Score = rangeField(10);
 
 /** An ISO-8601 date-time string, parsed to epoch ms (naive = UTC). */
 export const Timestamp = z

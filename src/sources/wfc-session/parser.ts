@@ -1,9 +1,9 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
 import { pickAttrs } from '../shared/fields.js';
+import { validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
 import { sessionIdFromPath } from './paths.js';
-import { rejectFromIssues } from './schema-helpers.js';
 import { WFC_SESSION_COLUMN_KEYS, WfcTaskMetrics, type WfcTaskStatus } from './schema.js';
 
 export const WFC_SESSION_ADAPTER = 'wfc-session';
@@ -30,9 +30,9 @@ export function parseWfcSessionRecord(
   record: Record<string, unknown>,
   ctx: LineContext,
 ): RecordResult {
-  const parsed = WfcTaskMetrics.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-  const m = parsed.data;
+  const parsed = validateRecord(WfcTaskMetrics, record);
+  if (!parsed.ok) return parsed;
+  const m = parsed.value;
   const entry = lookupEventType(TASK_METRICS_TYPE);
   const status: EventStatus = m.status ? STATUS_MAP[m.status] : (entry?.status ?? 'unknown');
   const event: VigilEvent = {

@@ -2,22 +2,14 @@ import { z } from 'zod';
 
 import {
   amountField,
+  complexityField,
   countField,
   flagField,
   idField,
   rangeField,
   textField,
   timestampField,
-} from './schema-helpers.js';
-
-/** WFC's task complexity ratings. */
-export const WFC_COMPLEXITIES = ['S', 'M', 'L', 'XL'] as const;
-export type WfcComplexity = (typeof WFC_COMPLEXITIES)[number];
-
-/** A complexity rating, validated. */
-export const complexityField = z.enum(WFC_COMPLEXITIES, {
-  error: `expected one of ${WFC_COMPLEXITIES.join(', ')}`,
-});
+} from '../shared/zod-fields.js';
 
 /** `status` values AutoTelemetry writes (`failure` accepted as a synonym of `failed`). */
 export const WFC_TASK_STATUSES = ['success', 'failed', 'failure', 'in_progress'] as const;

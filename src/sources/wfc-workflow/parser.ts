@@ -1,8 +1,8 @@
 import { lookupEventType } from '../../core/catalogue.js';
 import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
 import { pickAttrs } from '../shared/fields.js';
+import { validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
-import { rejectFromIssues } from '../wfc-session/schema-helpers.js';
 import { WFC_WORKFLOW_COLUMN_KEYS, WfcWorkflowMetric } from './schema.js';
 
 export const WFC_WORKFLOW_ADAPTER = 'wfc-workflow';
@@ -22,9 +22,9 @@ export function parseWfcWorkflowRecord(
   record: Record<string, unknown>,
   ctx: LineContext,
 ): RecordResult {
-  const parsed = WfcWorkflowMetric.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-  const m = parsed.data;
+  const parsed = validateRecord(WfcWorkflowMetric, record);
+  if (!parsed.ok) return parsed;
+  const m = parsed.value;
   const entry = lookupEventType(WORKFLOW_METRICS_TYPE);
   let status: EventStatus | null = entry?.status ?? null;
   if (typeof m.success === 'boolean') status = m.success ? 'success' : 'failure';

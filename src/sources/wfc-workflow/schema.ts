@@ -1,15 +1,15 @@
 import { z } from 'zod';
 
-import { complexityField } from '../wfc-session/schema.js';
 import {
   amountField,
+  complexityField,
   countField,
   flagField,
   idField,
   rangeField,
   textField,
   timestampField,
-} from '../wfc-session/schema-helpers.js';
+} from '../shared/zod-fields.js';
 
 /**
  * One line of `workflow_metrics.jsonl`: WFC's `WorkflowMetric.to_dict()` as the memory

@@ -1,7 +1,12 @@
-import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
-import { rejectFromIssues } from '../kpi/parser.js';
+import type { EventStatus, VigilEvent } from '../../core/event.js';
 import { cleanJson, pickAttrs, str } from '../shared/fields.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import {
+  unknownRecordKind,
+  wvoEventBase,
+  wvoUsageColumns,
+  wvoWorkColumns,
+} from '../shared/wvo-event.js';
+import { type FieldPathOptions, validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
 import { isGateDecisionsPath } from './paths.js';
 import {
@@ -14,6 +19,8 @@ import {
 } from './schema.js';
 
 const ADAPTER = 'wvo-analytics';
+/** Field paths are dotted: `reviewers.0`. */
+const DOTS: FieldPathOptions = { style: 'dots' };
 
 /**
  * How a WVO task state maps onto Vigil's statuses. `queued` is null: a queued task has not
@@ -51,47 +58,23 @@ export function parseWvoAnalyticsRecord(
     case 'quality_gate':
       return parseGate(input, ctx);
     default:
-      return {
-        ok: false,
-        reject: {
-          reason: input['record'] === undefined ? 'schema' : 'unknown_type',
-          field: 'record',
-          message:
-            input['record'] === undefined
-              ? `record: required field is missing; set it to one of ${ANALYTICS_RECORDS.join(', ')}`
-              : `record: expected one of ${ANALYTICS_RECORDS.join(', ')}`,
-        },
-      };
+      return unknownRecordKind(input['record'], ANALYTICS_RECORDS);
   }
 }
 
-function source(ctx: LineContext): VigilEvent['source'] {
-  return { adapter: ADAPTER, file: ctx.file, line: ctx.line, offset: ctx.offset };
-}
-
 function parseTask(record: Record<string, unknown>, ctx: LineContext): RecordResult {
-  const parsed = WvoTaskRecord.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-  const r = parsed.data;
+  const parsed = validateRecord(WvoTaskRecord, record, DOTS);
+  if (!parsed.ok) return parsed;
+  const r = parsed.value;
   const event: VigilEvent = {
-    ...EMPTY_EVENT_FIELDS,
-    id: str(r.event_id) ?? ctx.deriveId(),
+    ...wvoEventBase(r, ctx, ADAPTER),
+    ...wvoWorkColumns(r),
+    ...wvoUsageColumns(r),
     type: 'wvo_task',
     kind: 'task',
-    ts: parseTimestamp(r.timestamp) ?? 0,
-    taskId: str(r.task_id, 256),
-    sessionId: str(r.session_id, 256),
     agentRole: r.agent ?? null,
-    model: r.model ?? null,
     status: TASK_STATE_STATUS[r.state],
-    durationMs: r.duration_ms ?? null,
-    tokensIn: r.tokens_in ?? null,
-    tokensOut: r.tokens_out ?? null,
-    tokensCacheRead: r.tokens_cache_read ?? null,
-    tokensCacheWrite: r.tokens_cache_write ?? null,
-    costUsd: r.cost_usd ?? null,
     message: r.error ?? null,
-    source: source(ctx),
     attrs: {
       ...pickAttrs(record, TASK_KNOWN_KEYS),
       state: r.state,
@@ -105,21 +88,16 @@ function parseTask(record: Record<string, unknown>, ctx: LineContext): RecordRes
 }
 
 function parseGate(record: Record<string, unknown>, ctx: LineContext): RecordResult {
-  const parsed = WvoGateRecord.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-  const r = parsed.data;
+  const parsed = validateRecord(WvoGateRecord, record, DOTS);
+  if (!parsed.ok) return parsed;
+  const r = parsed.value;
   const event: VigilEvent = {
-    ...EMPTY_EVENT_FIELDS,
-    id: str(r.event_id) ?? ctx.deriveId(),
+    ...wvoEventBase(r, ctx, ADAPTER),
+    ...wvoWorkColumns(r),
     type: 'quality_gate_decision',
     kind: 'gate',
-    ts: parseTimestamp(r.timestamp) ?? 0,
-    taskId: str(r.task_id, 256),
-    sessionId: str(r.session_id, 256),
-    model: r.model ?? null,
     status: r.decision === 'approved' ? 'success' : 'failure',
     message: r.reason ?? null,
-    source: source(ctx),
     attrs: {
       ...pickAttrs(record, GATE_KNOWN_KEYS),
       gate: r.gate,

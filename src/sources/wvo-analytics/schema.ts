@@ -1,17 +1,14 @@
 import { z } from 'zod';
 
-import { parseTimestamp } from '../shared/timestamp.js';
-
-/**
- * A zod error callback: "required field is missing" when absent, else `expected`.
- *
- * @example
- * z.string({ error: orMissing('expected a string') })
- */
-export const orMissing =
-  (expected: string) =>
-  (issue: { input: unknown }): string =>
-    issue.input === undefined ? 'required field is missing' : expected;
+import {
+  orMissing,
+  wvoAmount,
+  wvoCount,
+  wvoId,
+  wvoText,
+  wvoTimestamp,
+  wvoUsageFields,
+} from '../shared/zod-fields.js';
 
 /** Values of the `record` discriminator in `state/analytics/*.jsonl`. */
 export const ANALYTICS_RECORDS = ['task', 'quality_gate'] as const;
@@ -24,35 +21,15 @@ export type TaskState = (typeof TASK_STATES)[number];
 /** A quality gate's verdict in a `record: "quality_gate"` line. */
 export const GATE_DECISIONS = ['approved', 'rejected'] as const;
 
-const timestamp = z
-  .union([z.string(), z.number()], {
-    error: orMissing('expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z'),
-  })
-  .refine((v) => parseTimestamp(v) !== null, {
-    error: 'expected an ISO-8601 date-time such as 2026-02-16T14:30:00Z or epoch milliseconds',
-  });
-const id = (max = 256) =>
-  z.union([z.string().min(1, { error: 'must not be empty' }).max(max), z.number()], {
-    error: orMissing('expected a non-empty string'),
-  });
-const text = (max = 4096) => z.string({ error: 'expected a string' }).max(max);
-const count = z
-  .number({ error: 'expected a non-negative integer' })
-  .int({ error: 'expected a non-negative integer' })
-  .nonnegative({ error: 'must not be negative' });
-const amount = z
-  .number({ error: 'expected a non-negative number' })
-  .nonnegative({ error: 'must not be negative' });
-
 /** Fields common to both record kinds. */
 const common = {
   record: z.enum(ANALYTICS_RECORDS, { error: `expected one of ${ANALYTICS_RECORDS.join(', ')}` }),
-  event_id: id().optional(),
-  timestamp,
-  roadmap_id: id().optional(),
-  epic_id: id().optional(),
-  model: text(256).optional(),
-  session_id: id().optional(),
+  event_id: wvoId.optional(),
+  timestamp: wvoTimestamp,
+  roadmap_id: wvoId.optional(),
+  epic_id: wvoId.optional(),
+  model: wvoText(256).optional(),
+  session_id: wvoId.optional(),
 };
 
 /**
@@ -62,18 +39,14 @@ const common = {
 export const WvoTaskRecord = z.looseObject({
   ...common,
   record: z.literal('task', { error: 'expected task' }),
-  task_id: id(),
+  task_id: wvoId,
   state: z.enum(TASK_STATES, { error: orMissing(`expected one of ${TASK_STATES.join(', ')}`) }),
-  title: text().optional(),
-  agent: text(128).optional(),
-  attempt: count.optional(),
-  tokens_in: count.optional(),
-  tokens_out: count.optional(),
-  tokens_cache_read: count.optional(),
-  tokens_cache_write: count.optional(),
-  cost_usd: amount.optional(),
-  duration_ms: amount.optional(),
-  error: text(65_536).optional(),
+  title: wvoText().optional(),
+  agent: wvoText(128).optional(),
+  attempt: wvoCount.optional(),
+  ...wvoUsageFields,
+  duration_ms: wvoAmount.optional(),
+  error: wvoText(65_536).optional(),
 });
 export type WvoTaskRecord = z.infer<typeof WvoTaskRecord>;
 
@@ -81,8 +54,8 @@ export type WvoTaskRecord = z.infer<typeof WvoTaskRecord>;
 export const WvoGateRecord = z.looseObject({
   ...common,
   record: z.literal('quality_gate', { error: 'expected quality_gate' }),
-  task_id: id().optional(),
-  gate: text(128).min(1, { error: 'must not be empty' }),
+  task_id: wvoId.optional(),
+  gate: wvoText(128).min(1, { error: 'must not be empty' }),
   decision: z.enum(GATE_DECISIONS, {
     error: orMissing(`expected one of ${GATE_DECISIONS.join(', ')}`),
   }),
@@ -97,8 +70,8 @@ export const WvoGateRecord = z.looseObject({
       error: 'expected an object of rubric name to score, e.g. {"correctness": 4.5}',
     })
     .optional(),
-  reviewers: z.array(text(128), { error: 'expected an array of reviewer names' }).optional(),
-  reason: text(65_536).optional(),
+  reviewers: z.array(wvoText(128), { error: 'expected an array of reviewer names' }).optional(),
+  reason: wvoText(65_536).optional(),
 });
 export type WvoGateRecord = z.infer<typeof WvoGateRecord>;
 

@@ -1,11 +1,9 @@
-import { num, str } from '../shared/fields.js';
+import { isJsonObject, num, str } from '../shared/fields.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isJsonObject) : []);
 
 /**
  * True for the camelCase layout of upstream WeatherVane's `ResolutionMetricsStore`

@@ -1,8 +1,15 @@
 import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
-import { deriveId, pickAttrs, str } from '../shared/fields.js';
+import { deriveId, isJsonObject, pickAttrs, str } from '../shared/fields.js';
+import {
+  type DocumentReject,
+  documentFailure,
+  documentReject,
+  documentRejectFromIssues,
+  parseJsonDocument,
+} from '../shared/json-document.js';
 import { formatTimestamp, parseTimestamp } from '../shared/timestamp.js';
+import type { FieldPathOptions } from '../shared/zod-reject.js';
 import type { DocumentContext, DocumentResult } from '../types.js';
-import { documentReject, parseJsonDocument, rejectAt } from './json-document.js';
 import { isLegacyResolutionDocument, legacyToLoops } from './legacy.js';
 import {
   ATTEMPT_KNOWN_KEYS,
@@ -13,7 +20,8 @@ import {
 } from './schema.js';
 
 const ADAPTER = 'wvo-resolution';
-type DocumentReject = DocumentResult['rejects'][number];
+/** Field paths in this document are dotted: `loops.2.attempts.0.started_at`. */
+const at = (prefix: string): FieldPathOptions => ({ prefix, style: 'dots' });
 
 /** Loop status → Vigil status. */
 export const LOOP_STATUS = {
@@ -32,9 +40,7 @@ export const ATTEMPT_STATUS = {
 } as const satisfies Record<NonNullable<ResolutionAttempt['outcome']>, EventStatus>;
 
 const asRecord = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v))
-    : {};
+  isJsonObject(v) ? Object.fromEntries(Object.entries(v)) : {};
 
 /**
  * Parses `state/analytics/resolution_metrics.json`: one `resolution_loop` per loop state (id
@@ -47,25 +53,24 @@ const asRecord = (v: unknown): Record<string, unknown> =>
  *   "opened_at":"2026-02-16T14:00:00Z","attempts":[]}]}', ctx) // one resolution_loop
  */
 export function parseResolutionDocument(text: string, ctx: DocumentContext): DocumentResult {
-  const json = parseJsonDocument(text);
-  if (!json.ok) return { events: [], rejects: [json.reject] };
-  if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) {
-    return {
-      events: [],
-      rejects: [documentReject('(root)', 'expected a JSON object with "loops"')],
-    };
+  const json = parseJsonDocument(text, { errorLine: true });
+  if (!json.ok) return documentFailure(json.reject);
+  if (!isJsonObject(json.value)) {
+    return documentFailure(documentReject('(root)', 'expected a JSON object with "loops"'));
   }
   const doc = asRecord(json.value);
   const loops = isLegacyResolutionDocument(doc) ? legacyToLoops(doc) : doc['loops'];
   const parsed = ResolutionDocument.safeParse({ ...doc, loops });
-  if (!parsed.success) return { events: [], rejects: [rejectAt(parsed.error.issues, doc, '')] };
+  if (!parsed.success) {
+    return documentFailure(documentRejectFromIssues(parsed.error.issues, doc, at('')));
+  }
 
   const events: VigilEvent[] = [];
   const rejects: DocumentReject[] = [];
   parsed.data.loops.forEach((raw, i) => {
     const loop = ResolutionLoop.safeParse(raw);
     if (loop.success) parseLoop(loop.data, `loops.${i}`, ctx, events, rejects);
-    else rejects.push(rejectAt(loop.error.issues, raw, `loops.${i}`));
+    else rejects.push(documentRejectFromIssues(loop.error.issues, raw, at(`loops.${i}`)));
   });
   return { events, rejects };
 }
@@ -90,7 +95,7 @@ function parseLoop(
   (l.attempts ?? []).forEach((raw, j) => {
     const parsed = ResolutionAttempt.safeParse(raw);
     if (!parsed.success) {
-      rejects.push(rejectAt(parsed.error.issues, raw, `${path}.attempts.${j}`));
+      rejects.push(documentRejectFromIssues(parsed.error.issues, raw, at(`${path}.attempts.${j}`)));
       return;
     }
     const a = parsed.data;

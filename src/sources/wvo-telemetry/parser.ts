@@ -1,7 +1,12 @@
-import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../../core/event.js';
-import { rejectFromIssues } from '../kpi/parser.js';
-import { pickAttrs, str } from '../shared/fields.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import type { EventStatus, VigilEvent } from '../../core/event.js';
+import { pickAttrs } from '../shared/fields.js';
+import {
+  unknownRecordKind,
+  wvoEventBase,
+  wvoUsageColumns,
+  wvoWorkColumns,
+} from '../shared/wvo-event.js';
+import { type FieldPathOptions, validateRecord } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult } from '../types.js';
 import {
   OPERATION_KNOWN_KEYS,
@@ -12,6 +17,8 @@ import {
 } from './schema.js';
 
 const ADAPTER = 'wvo-telemetry';
+/** Field paths are dotted: `load_avg.1`. */
+const DOTS: FieldPathOptions = { style: 'dots' };
 
 /** How an operation's `status` maps onto Vigil's statuses. */
 export const OPERATION_STATUS = {
@@ -36,33 +43,21 @@ export function parseWvoTelemetryRecord(
   record: Record<string, unknown>,
   ctx: LineContext,
 ): RecordResult {
-  const source = { adapter: ADAPTER, file: ctx.file, line: ctx.line, offset: ctx.offset };
   if (record['record'] === 'operation') {
-    const parsed = WvoOperationRecord.safeParse(record);
-    if (!parsed.success)
-      return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-    const r = parsed.data;
+    const parsed = validateRecord(WvoOperationRecord, record, DOTS);
+    if (!parsed.ok) return parsed;
+    const r = parsed.value;
     const llmCall =
       r.model !== undefined || r.tokens_in !== undefined || r.tokens_out !== undefined;
     const event: VigilEvent = {
-      ...EMPTY_EVENT_FIELDS,
-      id: str(r.event_id) ?? ctx.deriveId(),
+      ...wvoEventBase(r, ctx, ADAPTER),
+      ...wvoWorkColumns(r),
+      ...wvoUsageColumns(r),
       type: 'telemetry_operation',
       kind: 'command',
-      ts: parseTimestamp(r.timestamp) ?? 0,
-      taskId: str(r.task_id, 256),
-      sessionId: str(r.session_id, 256),
       agentRole: r.agent ?? null,
-      model: r.model ?? null,
       status: r.status === undefined ? null : OPERATION_STATUS[r.status],
-      durationMs: r.duration_ms ?? null,
-      tokensIn: r.tokens_in ?? null,
-      tokensOut: r.tokens_out ?? null,
-      tokensCacheRead: r.tokens_cache_read ?? null,
-      tokensCacheWrite: r.tokens_cache_write ?? null,
-      costUsd: r.cost_usd ?? null,
       message: r.error ?? null,
-      source,
       attrs: {
         ...pickAttrs(record, OPERATION_KNOWN_KEYS),
         operation: r.operation,
@@ -73,19 +68,15 @@ export function parseWvoTelemetryRecord(
     return { ok: true, events: [event] };
   }
   if (record['record'] === 'resource') {
-    const parsed = WvoResourceRecord.safeParse(record);
-    if (!parsed.success)
-      return { ok: false, reject: rejectFromIssues(parsed.error.issues, record) };
-    const r = parsed.data;
+    const parsed = validateRecord(WvoResourceRecord, record, DOTS);
+    if (!parsed.ok) return parsed;
+    const r = parsed.value;
     const load =
       r.load_avg === undefined ? [] : Array.isArray(r.load_avg) ? r.load_avg : [r.load_avg];
     const event: VigilEvent = {
-      ...EMPTY_EVENT_FIELDS,
-      id: str(r.event_id) ?? ctx.deriveId(),
+      ...wvoEventBase(r, ctx, ADAPTER),
       type: 'resource_sample',
       kind: 'resource',
-      ts: parseTimestamp(r.timestamp) ?? 0,
-      source,
       attrs: {
         ...pickAttrs(record, RESOURCE_KNOWN_KEYS),
         host: r.host ?? null,
@@ -103,13 +94,5 @@ export function parseWvoTelemetryRecord(
     };
     return { ok: true, events: [event] };
   }
-  const missing = record['record'] === undefined;
-  return {
-    ok: false,
-    reject: {
-      reason: missing ? 'schema' : 'unknown_type',
-      field: 'record',
-      message: `record: ${missing ? 'required field is missing; set it to' : 'expected'} one of ${TELEMETRY_RECORDS.join(', ')}`,
-    },
-  };
+  return unknownRecordKind(record['record'], TELEMETRY_RECORDS);
 }

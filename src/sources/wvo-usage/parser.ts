@@ -1,8 +1,14 @@
 import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
-import { deriveId, pickAttrs, str } from '../shared/fields.js';
+import { deriveId, isJsonObject, pickAttrs, str } from '../shared/fields.js';
+import {
+  type DocumentReject,
+  documentFailure,
+  documentReject,
+  documentRejectFromIssues,
+  parseJsonDocument,
+} from '../shared/json-document.js';
 import { formatTimestamp, parseTimestamp } from '../shared/timestamp.js';
 import type { DocumentContext, DocumentResult } from '../types.js';
-import { documentReject, parseJsonDocument, rejectAt } from '../wvo-resolution/json-document.js';
 import { PROVIDER_KNOWN_KEYS, ProviderUsage, UsageLog } from './schema.js';
 
 const ADAPTER = 'wvo-usage';
@@ -23,17 +29,17 @@ const isoOrNull = (v: unknown): string | null => {
  *   {"current_hour":{"requests":42,"tokens":180000}}}}}', ctx) // attrs.hour_tokens === 180000
  */
 export function parseUsageDocument(text: string, ctx: DocumentContext): DocumentResult {
-  const json = parseJsonDocument(text);
-  if (!json.ok) return { events: [], rejects: [json.reject] };
-  if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) {
-    return {
-      events: [],
-      rejects: [documentReject('(root)', 'expected a JSON object with "providers"')],
-    };
+  const json = parseJsonDocument(text, { errorLine: true });
+  if (!json.ok) return documentFailure(json.reject);
+  if (!isJsonObject(json.value)) {
+    return documentFailure(documentReject('(root)', 'expected a JSON object with "providers"'));
   }
   const parsed = UsageLog.safeParse(json.value);
-  if (!parsed.success)
-    return { events: [], rejects: [rejectAt(parsed.error.issues, json.value, '')] };
+  if (!parsed.success) {
+    return documentFailure(
+      documentRejectFromIssues(parsed.error.issues, json.value, { style: 'dots' }),
+    );
+  }
   const savedTs =
     parsed.data.last_saved === undefined ? null : parseTimestamp(parsed.data.last_saved);
   const providers = parsed.data.providers;
@@ -42,11 +48,16 @@ export function parseUsageDocument(text: string, ctx: DocumentContext): Document
     : Object.entries(providers);
 
   const events: VigilEvent[] = [];
-  const rejects: DocumentResult['rejects'][number][] = [];
+  const rejects: DocumentReject[] = [];
   for (const [key, raw] of entries) {
     const entry = ProviderUsage.safeParse(raw);
     if (!entry.success) {
-      rejects.push(rejectAt(entry.error.issues, raw, `providers.${key}`));
+      rejects.push(
+        documentRejectFromIssues(entry.error.issues, raw, {
+          prefix: `providers.${key}`,
+          style: 'dots',
+        }),
+      );
       continue;
     }
     const p = entry.data;
