@@ -51,7 +51,8 @@ export function parseBatch(
     }
     const text = raw.bytes.toString('utf8');
     const first = text.charCodeAt(0);
-    if ((first === 0x20 || first === 0x09) && text.trim() === '') continue;
+    // Blank lines (spaces, a stray CR, a lone BOM) are skipped, not rejected.
+    if ((first <= 0x20 || first === 0xfeff) && text.trim() === '') continue;
     const r = parseLineText(adapter, text, { file: where.file, logicalPath: where.logicalPath, line: lineNo, offset: raw.offset });
     if (r.ok) {
       for (const e of r.events) encodeInto(encoded, e);

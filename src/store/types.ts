@@ -131,6 +131,8 @@ export interface Store {
   /** The checkpoint of a file with this (dev, ino), under any path (rename detection). */
   findCheckpointByInode(dev: number, ino: number): Promise<Checkpoint | null>;
   listCheckpoints(): Promise<Checkpoint[]>;
+  /** True when events read from this file are stored (whether or not it has a checkpoint). */
+  hasEventsFrom(path: string): Promise<boolean>;
   queryEvents(query: EventQuery): Promise<EventPage>;
   /** Streams every matching event in time order, in bounded memory. */
   iterateEvents(filter: EventFilter): AsyncIterable<VigilEvent>;

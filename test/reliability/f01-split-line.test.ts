@@ -4,17 +4,33 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 
-import { agentLine, countEvents, createRng, createSandbox, doctor, kpiLine, storedIds, vigil, type Sandbox } from './helpers.js';
+import {
+  agentLine,
+  countEvents,
+  createRng,
+  createSandbox,
+  doctor,
+  kpiLine,
+  PARSE_MODES,
+  storedIds,
+  vigil,
+  type Sandbox,
+} from './helpers.js';
 
 const boxes: Sandbox[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const b of boxes.splice(0)) b.cleanup();
 });
 
-async function splitCase(rel: string, lines: string[], expectedIds: ((ids: string[]) => void) | null): Promise<void> {
-  const box = createSandbox();
+async function splitCase(
+  rel: string,
+  lines: string[],
+  expectedIds: ((ids: string[]) => void) | null,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const box = createSandbox('vigil-rel-', env);
   boxes.push(box);
   const file = box.file(rel);
   const [first, ...rest] = lines;
@@ -30,7 +46,11 @@ async function splitCase(rel: string, lines: string[], expectedIds: ((ids: strin
   appendFileSync(file, line.slice(0, cut));
   const r1 = await vigil(box, ['ingest', '--json', file]);
   expect(r1.code, r1.stderr).toBe(0);
-  const j1 = JSON.parse(r1.stdout) as { inserted: number; rejected: number; files: { partial_line: boolean }[] };
+  const j1 = JSON.parse(r1.stdout) as {
+    inserted: number;
+    rejected: number;
+    files: { partial_line: boolean }[];
+  };
   expect(j1.inserted).toBe(0);
   expect(j1.rejected).toBe(0);
   expect(j1.files[0]?.partial_line).toBe(true);
@@ -40,7 +60,12 @@ async function splitCase(rel: string, lines: string[], expectedIds: ((ids: strin
   appendFileSync(file, `${line.slice(cut)}\n`);
   const r2 = await vigil(box, ['ingest', '--json', file]);
   expect(r2.code, r2.stderr).toBe(0);
-  const j2 = JSON.parse(r2.stdout) as { inserted: number; duplicates: number; rejected: number; files: { partial_line: boolean }[] };
+  const j2 = JSON.parse(r2.stdout) as {
+    inserted: number;
+    duplicates: number;
+    rejected: number;
+    files: { partial_line: boolean }[];
+  };
   expect(j2).toMatchObject({ inserted: 1, duplicates: 0, rejected: 0 });
   expect(j2.files[0]?.partial_line).toBe(false);
   expect(r2.stderr).not.toMatch(/no newline yet/);
@@ -55,15 +80,23 @@ async function splitCase(rel: string, lines: string[], expectedIds: ((ids: strin
   expect((await doctor(box)).ok).toBe(true);
 }
 
-describe('F1: a line written in two pieces', () => {
-  test('KPI (own event ids): nothing until the newline, then exactly that event', async () => {
-    const rng = createRng(101);
-    const split = kpiLine(rng);
-    const others = Array.from({ length: 3 }, () => kpiLine(rng));
-    await splitCase('.droid/kpis.jsonl', [split.line, ...others.map((o) => o.line)], (ids) => {
-      expect(new Set(ids)).toEqual(new Set([split.id, ...others.map((o) => o.id)]));
-    });
-  });
+describe.concurrent('F1: a line written in two pieces', () => {
+  test.for(PARSE_MODES)(
+    'KPI (own event ids, $name): nothing until the newline, then exactly that event',
+    async (mode) => {
+      const rng = createRng(101);
+      const split = kpiLine(rng);
+      const others = Array.from({ length: 3 }, () => kpiLine(rng));
+      await splitCase(
+        '.droid/kpis.jsonl',
+        [split.line, ...others.map((o) => o.line)],
+        (ids) => {
+          expect(new Set(ids)).toEqual(new Set([split.id, ...others.map((o) => o.id)]));
+        },
+        { ...mode.env },
+      );
+    },
+  );
 
   test('seed-002 agent events (derived ids): nothing until the newline, then one event', async () => {
     const lines = [agentLine('s1', 'the split one'), agentLine('s1', 'm'), agentLine('s1', 'm2')];

@@ -4,7 +4,6 @@
  * take the store's state back through the CLI only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -68,8 +67,16 @@ export interface RunResult {
 }
 
 /** Starts `node bin/vigil.js ...args` in the sandbox; the caller owns the process. */
-export function startVigil(box: Sandbox, args: readonly string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: box.dir, env: childEnv(box, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startVigil(
+  box: Sandbox,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: box.dir,
+    env: childEnv(box, extraEnv),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Collects a started child's output and resolves when it has exited. */
@@ -80,12 +87,18 @@ export function finished(child: ChildProcess, started = performance.now()): Prom
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
-    child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr, ms: performance.now() - started }));
+    child.once('close', (code, signal) =>
+      resolvePromise({ code, signal, stdout, stderr, ms: performance.now() - started }),
+    );
   });
 }
 
 /** Runs `vigil ...args` to completion. */
-export function vigil(box: Sandbox, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+export function vigil(
+  box: Sandbox,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<RunResult> {
   const started = performance.now();
   return finished(startVigil(box, args, extraEnv), started);
 }
@@ -93,7 +106,8 @@ export function vigil(box: Sandbox, args: readonly string[], extraEnv: Record<st
 /** `vigil events --count` as a number (exit code 1 means 0 events, not an error). */
 export async function countEvents(box: Sandbox): Promise<number> {
   const r = await vigil(box, ['events', '--count']);
-  if (r.code !== 0 && r.code !== 1) throw new Error(`events --count failed (${r.code}): ${r.stderr}`);
+  if (r.code !== 0 && r.code !== 1)
+    throw new Error(`events --count failed (${r.code}): ${r.stderr}`);
   return Number(r.stdout.trim());
 }
 
@@ -101,19 +115,15 @@ export async function countEvents(box: Sandbox): Promise<number> {
 export async function allEvents(box: Sandbox): Promise<Record<string, unknown>[]> {
   const r = await vigil(box, ['events', '--all', '--format', 'jsonl']);
   if (r.code !== 0) throw new Error(`events --all failed (${r.code}): ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** The stored event ids, in store order (duplicates kept, so callers can see them). */
 export async function storedIds(box: Sandbox): Promise<string[]> {
   return (await allEvents(box)).map((e) => String(e['event_id']));
-}
-
-/** sha256 of the raw `events --all --format jsonl` output and the number of lines in it. */
-export async function storeDigest(box: Sandbox): Promise<{ hash: string; count: number }> {
-  const r = await vigil(box, ['events', '--all', '--format', 'jsonl']);
-  if (r.code !== 0) throw new Error(`events --all failed (${r.code}): ${r.stderr}`);
-  return { hash: createHash('sha256').update(r.stdout).digest('hex'), count: r.stdout.split('\n').length - 1 };
 }
 
 export interface DoctorReport {
@@ -129,10 +139,15 @@ export async function doctor(box: Sandbox): Promise<DoctorReport & { code: numbe
 }
 
 /** The ingested offset and size of `file` as `vigil sources --json` reports them. */
-export async function sourceProgress(box: Sandbox, file: string): Promise<{ size: number; ingested: number | null }> {
+export async function sourceProgress(
+  box: Sandbox,
+  file: string,
+): Promise<{ size: number; ingested: number | null }> {
   const r = await vigil(box, ['sources', '--json', file]);
   if (r.code !== 0) throw new Error(`sources failed (${r.code}): ${r.stderr}`);
-  const rows = (JSON.parse(r.stdout) as { sources: { file: string; size: number; ingested: number | null }[] }).sources;
+  const rows = (
+    JSON.parse(r.stdout) as { sources: { file: string; size: number; ingested: number | null }[] }
+  ).sources;
   const row = rows.find((s) => s.file === file);
   if (row === undefined) throw new Error(`sources --json has no row for ${file}: ${r.stdout}`);
   return { size: row.size, ingested: row.ingested };
@@ -208,36 +223,74 @@ export function kpiLine(rng: () => number, options: KpiOptions = {}): { id: stri
   const id = uuidFrom(rng);
   const pick = rng();
   const task = `task_${Math.floor(rng() * (options.taskPool ?? 200))}`;
-  const timestamp = options.timestamp ?? new Date(Date.UTC(2026, 1, 16, 0, 0, 0) + Math.floor(rng() * 7 * 86_400_000)).toISOString();
-  const model = ['gpt-5.3-codex', 'claude-sonnet-4-5', 'gemini-3-pro'][Math.floor(rng() * 3)] as string;
-  const base = { event_id: id, timestamp, task_id: task, session_id: `sess_${Math.floor(rng() * 20)}`, model };
+  const timestamp =
+    options.timestamp ??
+    new Date(Date.UTC(2026, 1, 16, 0, 0, 0) + Math.floor(rng() * 7 * 86_400_000)).toISOString();
+  const model = ['gpt-5.3-codex', 'claude-sonnet-4-5', 'gemini-3-pro'][
+    Math.floor(rng() * 3)
+  ] as string;
+  const base = {
+    event_id: id,
+    timestamp,
+    task_id: task,
+    session_id: `sess_${Math.floor(rng() * 20)}`,
+    model,
+  };
   let record: Record<string, unknown>;
   if (pick < 0.45) record = { ...base, event_type: 'task_start' };
   else if (pick < 0.9) {
     record = {
-      ...base, event_type: 'task_end', status: pick < 0.8 ? 'success' : 'failure',
-      tokens_input: Math.floor(rng() * 5000), tokens_output: Math.floor(rng() * 2000), duration_seconds: Math.floor(rng() * 600),
+      ...base,
+      event_type: 'task_end',
+      status: pick < 0.8 ? 'success' : 'failure',
+      tokens_input: Math.floor(rng() * 5000),
+      tokens_output: Math.floor(rng() * 2000),
+      duration_seconds: Math.floor(rng() * 600),
     };
-  } else record = { ...base, event_type: 'error', error_message: options.errorMessage ?? `boom ${Math.floor(rng() * 1e6)}` };
-  if (options.errorMessage !== undefined && record['event_type'] !== 'error') record['error_message'] = options.errorMessage;
+  } else
+    record = {
+      ...base,
+      event_type: 'error',
+      error_message: options.errorMessage ?? `boom ${Math.floor(rng() * 1e6)}`,
+    };
+  if (options.errorMessage !== undefined && record['event_type'] !== 'error')
+    record['error_message'] = options.errorMessage;
   return { id, line: JSON.stringify(record) };
 }
 
 /** One seed-002 `Event.to_dict()` line (no id of its own). */
-export function agentLine(sessionId: string, message: string, timestamp = '2026-02-16T10:00:00', eventType = 'info'): string {
+export function agentLine(
+  sessionId: string,
+  message: string,
+  timestamp = '2026-02-16T10:00:00',
+  eventType = 'info',
+): string {
   return JSON.stringify({
-    event_type: eventType, timestamp, session_id: sessionId, message,
-    phase: null, task_id: null, agent_role: null, model: null, metadata: {},
+    event_type: eventType,
+    timestamp,
+    session_id: sessionId,
+    message,
+    phase: null,
+    task_id: null,
+    agent_role: null,
+    model: null,
+    metadata: {},
   });
 }
 
 /** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string, pollMs = 5): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+  pollMs = 5,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

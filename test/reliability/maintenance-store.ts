@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { createRng, createSandbox, uuidFrom, vigil, type Sandbox } from './helpers.js';
 
 export const DAY_MS = 86_400_000;
-export const SECRET_MESSAGE = 'login failed for bob@example.com with password=hunter2 in /home/alice/proj';
+export const SECRET_MESSAGE =
+  'login failed for bob@example.com with password=hunter2 in /home/alice/proj';
 
 export interface KpiRecord {
   id: string;
@@ -18,24 +19,37 @@ export interface KpiRecord {
 }
 
 /** `n` KPI lines; `old` decides each line's age. Timestamps are relative to `now`. */
-export function maintenanceLines(seed: number, n: number, now: number, old: (i: number) => boolean): KpiRecord[] {
+export function maintenanceLines(
+  seed: number,
+  n: number,
+  now: number,
+  old: (i: number) => boolean,
+): KpiRecord[] {
   const rng = createRng(seed);
   const out: KpiRecord[] = [];
   for (let i = 0; i < n; i++) {
     const id = uuidFrom(rng);
     const isOld = old(i);
-    const ts = isOld ? now - 200 * DAY_MS + i * 1000 : now - 2 * DAY_MS + Math.floor(rng() * DAY_MS);
+    const ts = isOld
+      ? now - 200 * DAY_MS + i * 1000
+      : now - 2 * DAY_MS + Math.floor(rng() * DAY_MS);
     const kind = i % 3;
     const record: Record<string, unknown> = {
       event_id: id,
       event_type: kind === 0 ? 'task_start' : kind === 1 ? 'task_end' : 'error',
       timestamp: new Date(ts).toISOString(),
       task_id: `task_${i % 499}`,
-      session_id: `sess_${i % 51}`,
+      session_id: `sess_${i % 11}`,
       model: ['gpt-5.3-codex', 'claude-sonnet-4-5'][i % 2],
       error_message: i % 3 === 2 || i % 7 === 0 ? `${SECRET_MESSAGE} #${i}` : `plain message ${i}`,
     };
-    if (kind === 1) Object.assign(record, { status: 'success', tokens_input: 100 + (i % 50), tokens_output: 10 + (i % 7), duration_seconds: 3 });
+    if (kind === 1)
+      Object.assign(record, {
+        status: 'success',
+        tokens_input: 100 + (i % 50),
+        tokens_output: 10 + (i % 7),
+        duration_seconds: 3,
+      });
     out.push({ id, line: JSON.stringify(record), old: isOld });
   }
   return out;

@@ -30,15 +30,27 @@ export function prune(db: SqliteDb, before: number, dryRun: boolean): Maintenanc
     db.prepare('DELETE FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)').run(before);
     db.prepare('DELETE FROM session_facets WHERE session_id IN (SELECT session_id FROM sessions WHERE last_ts < ?)').run(before);
     db.prepare('DELETE FROM sessions WHERE last_ts < ?').run(before);
-    const latest = (col: string) =>
-      `(SELECT ${col} FROM events e WHERE e.session_id = sessions.session_id AND e.kind = 'session' AND e.status IS NOT NULL ORDER BY ts DESC, seq DESC LIMIT 1)`;
-    db.exec(`UPDATE sessions SET
-        first_ts = (SELECT min(ts) FROM events e WHERE e.session_id = sessions.session_id),
-        event_count = (SELECT count(*) FROM events e WHERE e.session_id = sessions.session_id),
-        tokens_in = (SELECT coalesce(sum(tokens_in), 0) FROM events e WHERE e.session_id = sessions.session_id),
-        tokens_out = (SELECT coalesce(sum(tokens_out), 0) FROM events e WHERE e.session_id = sessions.session_id),
-        status = ${latest('status')}, status_ts = ${latest('ts')}
-      WHERE session_id IN (SELECT session_id FROM prune_spanning);
+    // Sessions that span the cutoff, recomputed from what remains in one pass over the events.
+    db.exec(`
+      DROP TABLE IF EXISTS temp.prune_agg;
+      CREATE TEMP TABLE prune_agg AS
+        SELECT session_id, min(ts) AS first_ts, count(*) AS n,
+               coalesce(sum(tokens_in), 0) AS tin, coalesce(sum(tokens_out), 0) AS tout
+        FROM events WHERE session_id IN (SELECT session_id FROM prune_spanning) GROUP BY session_id;
+      DROP TABLE IF EXISTS temp.prune_status;
+      CREATE TEMP TABLE prune_status AS
+        SELECT session_id, status, ts FROM (
+          SELECT session_id, status, ts, row_number() OVER (PARTITION BY session_id ORDER BY ts DESC, seq DESC) AS rn
+          FROM events WHERE kind = 'session' AND kind NOT IN ('task', 'llm_call') AND status IS NOT NULL
+            AND session_id IN (SELECT session_id FROM prune_spanning))
+        WHERE rn = 1;
+      UPDATE sessions SET first_ts = a.first_ts, event_count = a.n, tokens_in = a.tin, tokens_out = a.tout,
+          status = NULL, status_ts = NULL
+        FROM prune_agg a WHERE a.session_id = sessions.session_id;
+      UPDATE sessions SET status = p.status, status_ts = p.ts
+        FROM prune_status p WHERE p.session_id = sessions.session_id;
+      DROP TABLE temp.prune_agg;
+      DROP TABLE temp.prune_status;
       DELETE FROM session_facets WHERE session_id IN (SELECT session_id FROM prune_spanning);
       INSERT OR IGNORE INTO session_facets (session_id, facet, value)
         SELECT DISTINCT session_id, 'model', model FROM events WHERE model IS NOT NULL AND session_id IN (SELECT session_id FROM prune_spanning);

@@ -71,6 +71,8 @@ export function createSqliteStore(path: string, options: OpenOptions = {}): Stor
       guard('read checkpoints', () =>
         (db.prepare('SELECT * FROM checkpoints ORDER BY path').all() as CheckpointRow[]).map(checkpointFromRow),
       ) as Promise<Checkpoint[]>,
+    hasEventsFrom: (p: string) =>
+      guard('read sources', () => db.prepare('SELECT 1 FROM sources WHERE file = ? LIMIT 1').get(p) !== undefined),
     queryEvents: (query: EventQuery) => guard('query events', () => q.queryEvents(db, query, spans)),
     iterateEvents: (filter: EventFilter) => q.iterateEvents(db, filter, spans),
     countEvents: (filter: EventFilter) => guard('count events', () => q.countEvents(db, filter, spans)),
