@@ -2,9 +2,26 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 
-const MODELS = ['gpt-5.3-codex', 'claude-sonnet-4-5', 'gemini-2.5-flash', 'gpt-5-mini', 'claude-opus-4-1'];
+const MODELS = [
+  'gpt-5.3-codex',
+  'claude-sonnet-4-5',
+  'gemini-2.5-flash',
+  'gpt-5-mini',
+  'claude-opus-4-1',
+];
 const AGENTS = ['droid-review', 'droid-implement', 'droid-plan', 'droid-test'];
-const STATUSES = ['success', 'success', 'success', 'success', 'success', 'success', 'success', 'success', 'failure', 'timeout'];
+const STATUSES = [
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'failure',
+  'timeout',
+];
 
 /** Deterministic PRNG so every run writes the same numbers (ids are random UUIDs). */
 function mulberry32(seed) {
@@ -17,7 +34,11 @@ function mulberry32(seed) {
   };
 }
 
-export async function generateKpi(path, n, { start = Date.parse('2026-01-01T00:00:00Z'), days = 30, seed = 42 } = {}) {
+export async function generateKpi(
+  path,
+  n,
+  { start = Date.parse('2026-01-01T00:00:00Z'), days = 30, seed = 42 } = {},
+) {
   const rand = mulberry32(seed);
   const out = createWriteStream(path);
   const step = (days * 86_400_000) / (n / 2);
@@ -37,11 +58,35 @@ export async function generateKpi(path, n, { start = Date.parse('2026-01-01T00:0
     const model = MODELS[Math.floor(rand() * MODELS.length)];
     const dur = Math.round(20 + rand() * 300);
     const agent = AGENTS[i % AGENTS.length];
-    push({ event_id: randomUUID(), event_type: 'task_start', timestamp: new Date(t0).toISOString(), task_id: task, session_id: session, model, agent, repo: 'fabrik/platform', branch: `feature/gap-${i % 50}-kpi-dashboard` });
+    push({
+      event_id: randomUUID(),
+      event_type: 'task_start',
+      timestamp: new Date(t0).toISOString(),
+      task_id: task,
+      session_id: session,
+      model,
+      agent,
+      repo: 'fabrik/platform',
+      branch: `feature/gap-${i % 50}-kpi-dashboard`,
+    });
     if (written >= n) break;
     const status = STATUSES[Math.floor(rand() * STATUSES.length)];
-    const end = { event_id: randomUUID(), event_type: 'task_end', timestamp: new Date(t0 + dur * 1000).toISOString(), task_id: task, session_id: session, tokens_input: Math.round(500 + rand() * 4000), tokens_output: Math.round(100 + rand() * 1500), duration_seconds: dur, status, agent, repo: 'fabrik/platform', branch: `feature/gap-${i % 50}-kpi-dashboard` };
-    if (status !== 'success') end.error_message = `Task failed: AssertionError in tests/test_${i % 97}.py line ${i % 400}`;
+    const end = {
+      event_id: randomUUID(),
+      event_type: 'task_end',
+      timestamp: new Date(t0 + dur * 1000).toISOString(),
+      task_id: task,
+      session_id: session,
+      tokens_input: Math.round(500 + rand() * 4000),
+      tokens_output: Math.round(100 + rand() * 1500),
+      duration_seconds: dur,
+      status,
+      agent,
+      repo: 'fabrik/platform',
+      branch: `feature/gap-${i % 50}-kpi-dashboard`,
+    };
+    if (status !== 'success')
+      end.error_message = `Task failed: AssertionError in tests/test_${i % 97}.py line ${i % 400}`;
     push(end);
     if (chunk.length >= 10_000) {
       if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));

@@ -23,11 +23,15 @@ const { SHIPPED_PRICES } = await import(join(root, 'dist/core/prices.js'));
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const fmt = (n, d = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function vigil(dataDir, args) {
   const t0 = performance.now();
-  const { stdout } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { maxBuffer: 64 << 20, env: { ...process.env, TZ: 'UTC' } });
+  const { stdout } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], {
+    maxBuffer: 64 << 20,
+    env: { ...process.env, TZ: 'UTC' },
+  });
   return { ms: performance.now() - t0, stdout };
 }
 
@@ -58,7 +62,10 @@ async function main() {
     const xs = [];
     for (let i = 0; i < 25; i++) {
       const t0 = performance.now();
-      buildSummary(await store.aggregateByModel({ since, until }), SHIPPED_PRICES, { start: since, end: until });
+      buildSummary(await store.aggregateByModel({ since, until }), SHIPPED_PRICES, {
+        start: since,
+        end: until,
+      });
       xs.push(performance.now() - t0);
     }
     return median(xs);
@@ -68,10 +75,48 @@ async function main() {
   const sumRagged = await timeSummary(start + 10 * DAY + 1_234_567, start + 12 * DAY + 7_654_321);
   await store.close();
   const cliAll = [];
-  for (let i = 0; i < 5; i++) cliAll.push((await vigil(dataDir, ['summary', '--since', '2026-01-01', '--until', '2026-01-31', '--format', 'json'])).ms);
+  for (let i = 0; i < 5; i++)
+    cliAll.push(
+      (
+        await vigil(dataDir, [
+          'summary',
+          '--since',
+          '2026-01-01',
+          '--until',
+          '2026-01-31',
+          '--format',
+          'json',
+        ])
+      ).ms,
+    );
   const cliDay = [];
-  for (let i = 0; i < 5; i++) cliDay.push((await vigil(dataDir, ['summary', '--since', '2026-01-11', '--until', '2026-01-11', '--format', 'json'])).ms);
-  const summaryJson = JSON.parse((await vigil(dataDir, ['summary', '--since', '2026-01-01', '--until', '2026-01-31', '--format', 'json'])).stdout);
+  for (let i = 0; i < 5; i++)
+    cliDay.push(
+      (
+        await vigil(dataDir, [
+          'summary',
+          '--since',
+          '2026-01-11',
+          '--until',
+          '2026-01-11',
+          '--format',
+          'json',
+        ])
+      ).ms,
+    );
+  const summaryJson = JSON.parse(
+    (
+      await vigil(dataDir, [
+        'summary',
+        '--since',
+        '2026-01-01',
+        '--until',
+        '2026-01-31',
+        '--format',
+        'json',
+      ])
+    ).stdout,
+  );
 
   log('ingest a second million into the same store (growth)...');
   const file2 = join(work, 'kpis-2.jsonl');
@@ -87,10 +132,30 @@ async function main() {
   const rss = r1.peak_rss_bytes / (1 << 20);
   const rerun = median(reruns);
   const targets = [
-    ['Ingest, 1M events, empty store', `${fmt(rate1)} events/s (${fmt(r1.seconds, 2)} s)`, '>= 200,000 events/s', rate1 >= 200_000],
-    ['Ingest, the next 1M (store 1M → 2M)', `${fmt(rate2)} events/s (${fmt(second.seconds, 2)} s)`, 'no collapse as the store grows', rate2 >= rate1 * 0.8],
-    ['Re-run ingest on the unchanged file', `${fmt(rerun)} ms (process wall time, median of 5)`, '<= 1 s', rerun <= 1000],
-    ['`summary`, whole range (1M events)', `${fmt(sumAll, 2)} ms (query + aggregation, median of 25)`, '<= 50 ms', sumAll <= 50],
+    [
+      'Ingest, 1M events, empty store',
+      `${fmt(rate1)} events/s (${fmt(r1.seconds, 2)} s)`,
+      '>= 200,000 events/s',
+      rate1 >= 200_000,
+    ],
+    [
+      'Ingest, the next 1M (store 1M → 2M)',
+      `${fmt(rate2)} events/s (${fmt(second.seconds, 2)} s)`,
+      'no collapse as the store grows',
+      rate2 >= rate1 * 0.8,
+    ],
+    [
+      'Re-run ingest on the unchanged file',
+      `${fmt(rerun)} ms (process wall time, median of 5)`,
+      '<= 1 s',
+      rerun <= 1000,
+    ],
+    [
+      '`summary`, whole range (1M events)',
+      `${fmt(sumAll, 2)} ms (query + aggregation, median of 25)`,
+      '<= 50 ms',
+      sumAll <= 50,
+    ],
     ['Peak RSS during the 1M ingest', `${fmt(rss)} MiB`, '<= 250 MB', rss * 1.048576 <= 250],
   ];
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / (1 << 30), 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, SQLite ${sqliteVersion}`;

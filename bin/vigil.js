@@ -6,7 +6,9 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`vigil: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `vigil: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 70;
   },
 );

@@ -23,7 +23,12 @@ export class CliContext {
   constructor(readonly io: Io) {}
 
   get config(): Config {
-    this.cfg ??= loadConfig({ configPath: this.globals.config, dataDir: this.globals.dataDir, env: this.io.env, cwd: this.io.cwd });
+    this.cfg ??= loadConfig({
+      configPath: this.globals.config,
+      dataDir: this.globals.dataDir,
+      env: this.io.env,
+      cwd: this.io.cwd,
+    });
     return this.cfg;
   }
 

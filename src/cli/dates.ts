@@ -19,7 +19,10 @@ export function parseTimeFlag(value: string, flag: '--since' | '--until', now: n
   }
   const t = parseTimestamp(v);
   if (t !== null) return t;
-  throw new VigilError('VIGIL_ERR_USAGE', `Invalid date for ${flag}: ${value}. Use YYYY-MM-DD, an ISO-8601 time (2026-02-16T14:30:00Z) or a duration back from now (7d, 12h)`);
+  throw new VigilError(
+    'VIGIL_ERR_USAGE',
+    `Invalid date for ${flag}: ${value}. Use YYYY-MM-DD, an ISO-8601 time (2026-02-16T14:30:00Z) or a duration back from now (7d, 12h)`,
+  );
 }
 
 /** `YYYY-MM-DD` of an instant, UTC. */

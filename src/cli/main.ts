@@ -16,10 +16,18 @@ import { VERSION } from './version.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('vigil')
-    .description('Local-first observability for AI-agent development: ingest agent telemetry exactly once, then query it.')
+    .description(
+      'Local-first observability for AI-agent development: ingest agent telemetry exactly once, then query it.',
+    )
     .version(VERSION, '-V, --version')
-    .option('--data-dir <dir>', 'where the database and checkpoints live (env VIGIL_DATA_DIR; default ~/.local/share/vigil)')
-    .option('--config <file>', 'TOML config file (env VIGIL_CONFIG; default ./vigil.toml, then ~/.config/vigil/config.toml)')
+    .option(
+      '--data-dir <dir>',
+      'where the database and checkpoints live (env VIGIL_DATA_DIR; default ~/.local/share/vigil)',
+    )
+    .option(
+      '--config <file>',
+      'TOML config file (env VIGIL_CONFIG; default ./vigil.toml, then ~/.config/vigil/config.toml)',
+    )
     .option('-q, --quiet', 'print only results and errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -30,31 +38,61 @@ export function buildProgram(ctx: CliContext): Command {
     .hook('preAction', (cmd) => {
       ctx.globals = cmd.optsWithGlobals();
     })
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 ok, 1 no data for the period, 2 parse or usage error, 3 file not found, permission or disk error.
 
 Examples:
   vigil ingest .droid/kpis.jsonl          ingest a KPI file (re-runs read only new lines)
   vigil summary --since 2026-02-10        seed 003's KPI summary
   vigil export --format csv -o kpis.csv   export the events of the last 7 days
-  vigil events --kind llm_call --latest 20`);
-  for (const register of [registerIngest, registerSummary, registerExport, registerEvents, registerSessions, registerPrune, registerSanitize, registerSources, registerFormats, registerDoctor]) {
+  vigil events --kind llm_call --latest 20`,
+    );
+  for (const register of [
+    registerIngest,
+    registerSummary,
+    registerExport,
+    registerEvents,
+    registerSessions,
+    registerPrune,
+    registerSanitize,
+    registerSources,
+    registerFormats,
+    registerDoctor,
+  ]) {
     register(program, ctx);
   }
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) });
+  for (const cmd of program.commands)
+    cmd
+      .exitOverride()
+      .configureOutput({
+        writeOut: (s) => ctx.io.stdout.write(s),
+        writeErr: (s) => ctx.io.stderr.write(s),
+      });
   return program;
 }
 
 /** Runs the CLI on `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[], io?: Partial<Io>): Promise<number> {
-  const ctx = new CliContext({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), ...io });
+  const ctx = new CliContext({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    ...io,
+  });
   ignoreEpipe(ctx.io.stdout);
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+        ? 0
+        : 2;
     }
     if (error instanceof VigilError) ctx.fail(error);
     else throw error;

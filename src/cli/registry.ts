@@ -15,7 +15,10 @@ export function createConfiguredRegistry(config: Config): AdapterRegistry {
     if (source.format !== 'generic') return;
     const parsed = parseGenericMapping(source);
     if (!parsed.ok) {
-      throw new VigilError('VIGIL_ERR_CONFIG', `${config.file ?? 'config'}: sources[${i}].${parsed.errors[0] ?? 'fields: invalid'}`);
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG',
+        `${config.file ?? 'config'}: sources[${i}].${parsed.errors[0] ?? 'fields: invalid'}`,
+      );
     }
     configured.set(`generic:${source.path}`, createGenericJsonlAdapter(parsed.mapping));
   });

@@ -28,12 +28,22 @@ export const ConfigFile = z.strictObject({
   prices: z.record(z.string(), ModelPrice).optional(),
   retention: z
     .strictObject({
-      older_than: z.string().refine((v) => parseDuration(v) !== null, { error: 'expected a duration such as 90d, 12h or 30m' }).optional(),
+      older_than: z
+        .string()
+        .refine((v) => parseDuration(v) !== null, {
+          error: 'expected a duration such as 90d, 12h or 30m',
+        })
+        .optional(),
     })
     .optional(),
   ingest: z
     .strictObject({
-      max_line_bytes: z.number().int().min(1024).max(256 << 20).optional(),
+      max_line_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(256 << 20)
+        .optional(),
       batch_events: z.number().int().min(1).max(1_000_000).optional(),
     })
     .optional(),
@@ -104,7 +114,11 @@ function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: strin
   }
   const local = join(cwd, 'vigil.toml');
   if (existsSync(local)) return local;
-  const xdg = join(env['XDG_CONFIG_HOME'] || join(env['HOME'] ?? homedir(), '.config'), 'vigil', 'config.toml');
+  const xdg = join(
+    env['XDG_CONFIG_HOME'] || join(env['HOME'] ?? homedir(), '.config'),
+    'vigil',
+    'config.toml',
+  );
   return existsSync(xdg) ? xdg : null;
 }
 
@@ -113,19 +127,32 @@ function readConfigFile(path: string): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new VigilError('VIGIL_ERR_PERMISSION', `cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new VigilError(
+      'VIGIL_ERR_PERMISSION',
+      `cannot read config file ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   let raw: unknown;
   try {
     raw = parseToml(text);
   } catch (error) {
-    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: invalid TOML: ${(error as Error).message}`, { cause: error });
+    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: invalid TOML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const parsed = ConfigFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
-    const message = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue?.message;
+    const key =
+      issue?.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '') || '(root)';
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.join(', ')}`
+        : issue?.message;
     throw new VigilError('VIGIL_ERR_CONFIG', `${path}: ${key}: ${message}`);
   }
   return parsed.data;
@@ -156,7 +183,11 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     return isAbsolute(expanded) ? expanded : resolve(base, expanded);
   };
   const dataDirRaw = inputs.dataDir ?? (env['VIGIL_DATA_DIR'] || undefined);
-  const dataDir = dataDirRaw ? resolve(cwd, expandHome(dataDirRaw, env)) : cfg.data_dir ? abs(cfg.data_dir) : defaultDataDir(env);
+  const dataDir = dataDirRaw
+    ? resolve(cwd, expandHome(dataDirRaw, env))
+    : cfg.data_dir
+      ? abs(cfg.data_dir)
+      : defaultDataDir(env);
   const configured = cfg.sources !== undefined && cfg.sources.length > 0;
   const sources = (configured ? (cfg.sources ?? []) : DEFAULT_SOURCES).map((s) => ({
     ...s,
@@ -165,7 +196,10 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   const retention = env['VIGIL_RETENTION'] || cfg.retention?.older_than || '90d';
   const retentionMs = parseDuration(retention);
   if (retentionMs === null) {
-    throw new VigilError('VIGIL_ERR_CONFIG', `VIGIL_RETENTION=${retention}: expected a duration such as 90d`);
+    throw new VigilError(
+      'VIGIL_ERR_CONFIG',
+      `VIGIL_RETENTION=${retention}: expected a duration such as 90d`,
+    );
   }
   return {
     file,

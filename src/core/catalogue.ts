@@ -24,7 +24,12 @@ const e = (
 export const EVENT_CATALOGUE = {
   // Seed 003: KPI events.
   task_start: e('task', 'started', ['003'], 'A task began (model usually set here).'),
-  task_end: e('task', 'unknown', ['003'], 'A task ended; `status` says how, tokens and duration here.'),
+  task_end: e(
+    'task',
+    'unknown',
+    ['003'],
+    'A task ended; `status` says how, tokens and duration here.',
+  ),
   review_start: e('review', 'started', ['003'], 'A review of a task began.'),
   review_end: e('review', 'unknown', ['003'], 'A review of a task ended.'),
   error: e('log', 'failure', ['002', '003'], 'An error, with its message.'),
@@ -63,30 +68,85 @@ export const EVENT_CATALOGUE = {
   warning: e('log', 'warned', ['002'], 'Warning message.'),
 
   // Seed 000: WFC telemetry, reviews, knowledge, bypasses.
-  task_metrics: e('task', 'unknown', ['000'], 'One task\'s metrics from `session-*.jsonl`.'),
-  workflow_metrics: e('resource', null, ['000'], 'Per-task workflow metrics (`workflow_metrics.jsonl`); tokens kept as attributes.'),
-  aggregate_snapshot: e('resource', null, ['000'], 'The rolling 100-task aggregate (`aggregate.json`).'),
-  review_complete: e('review', 'unknown', ['000'], 'A review finished with a consensus score and tier.'),
+  task_metrics: e('task', 'unknown', ['000'], "One task's metrics from `session-*.jsonl`."),
+  workflow_metrics: e(
+    'resource',
+    null,
+    ['000'],
+    'Per-task workflow metrics (`workflow_metrics.jsonl`); tokens kept as attributes.',
+  ),
+  aggregate_snapshot: e(
+    'resource',
+    null,
+    ['000'],
+    'The rolling 100-task aggregate (`aggregate.json`).',
+  ),
+  review_complete: e(
+    'review',
+    'unknown',
+    ['000'],
+    'A review finished with a consensus score and tier.',
+  ),
   review_finding: e('review', null, ['000'], 'One deduplicated finding of a review report.'),
   knowledge_updated: e('knowledge', null, ['000'], 'Knowledge entries were added for a reviewer.'),
-  knowledge_entry: e('knowledge', null, ['000'], 'One entry of a reviewer\'s KNOWLEDGE.md.'),
-  drift_detected: e('knowledge', 'warned', ['000'], 'Drift was detected in a reviewer\'s knowledge.'),
+  knowledge_entry: e('knowledge', null, ['000'], "One entry of a reviewer's KNOWLEDGE.md."),
+  drift_detected: e(
+    'knowledge',
+    'warned',
+    ['000'],
+    "Drift was detected in a reviewer's knowledge.",
+  ),
   task_complete: e('task', 'unknown', ['000'], 'A task completed (WFC generic event).'),
   pr_created: e('workflow', 'success', ['000'], 'A pull request was created.'),
   hook_warning: e('workflow', 'warned', ['000'], 'A git hook warned.'),
   workflow_violation: e('workflow', 'blocked', ['000'], 'A workflow rule was violated.'),
   merge_complete: e('workflow', 'success', ['000'], 'A merge completed.'),
-  bypass_activated: e('bypass', 'started', ['000'], 'An emergency bypass record (`BYPASS-AUDIT.json`).'),
-  bypass_revoked: e('bypass', 'cancelled', ['000'], 'A bypass was revoked before it expired (`BYPASS-AUDIT.json`).'),
+  bypass_activated: e(
+    'bypass',
+    'started',
+    ['000'],
+    'An emergency bypass record (`BYPASS-AUDIT.json`).',
+  ),
+  bypass_revoked: e(
+    'bypass',
+    'cancelled',
+    ['000'],
+    'A bypass was revoked before it expired (`BYPASS-AUDIT.json`).',
+  ),
 
   // Seed 001: WVO state folders.
-  wvo_task: e('task', 'unknown', ['001'], 'A task state record from `state/analytics` or `state/telemetry`.'),
-  quality_gate_decision: e('gate', null, ['001'], 'A quality-gate decision with consensus and rubric.'),
+  wvo_task: e(
+    'task',
+    'unknown',
+    ['001'],
+    'A task state record from `state/analytics` or `state/telemetry`.',
+  ),
+  quality_gate_decision: e(
+    'gate',
+    null,
+    ['001'],
+    'A quality-gate decision with consensus and rubric.',
+  ),
   resolution_attempt: e('resolution', null, ['001'], 'One attempt of a resolution loop.'),
-  resolution_loop: e('resolution', null, ['001'], 'A resolution loop summary (`resolution_metrics.json`).'),
-  provider_usage: e('llm_call', null, ['001'], 'Provider usage from `state/limits/usage_log.json`.'),
+  resolution_loop: e(
+    'resolution',
+    null,
+    ['001'],
+    'A resolution loop summary (`resolution_metrics.json`).',
+  ),
+  provider_usage: e(
+    'llm_call',
+    null,
+    ['001'],
+    'Provider usage from `state/limits/usage_log.json`.',
+  ),
   resource_sample: e('resource', null, ['001'], 'A host or process utilisation sample.'),
-  telemetry_operation: e('command', null, ['001'], 'An operation record from `state/telemetry/*.jsonl`.'),
+  telemetry_operation: e(
+    'command',
+    null,
+    ['001'],
+    'An operation record from `state/telemetry/*.jsonl`.',
+  ),
 
   // Seed 004: task boards.
   'task.created': e('board', 'started', ['004'], 'A task file appeared in `inbox/`.'),
@@ -103,7 +163,5 @@ export type CatalogueType = keyof typeof EVENT_CATALOGUE;
 
 /** Looks an event type up in the normalisation table. */
 export function lookupEventType(type: string): CatalogueEntry | undefined {
-  return Object.hasOwn(EVENT_CATALOGUE, type)
-    ? EVENT_CATALOGUE[type as CatalogueType]
-    : undefined;
+  return Object.hasOwn(EVENT_CATALOGUE, type) ? EVENT_CATALOGUE[type as CatalogueType] : undefined;
 }

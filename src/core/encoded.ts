@@ -133,7 +133,12 @@ export function decodeEvent(enc: EncodedEvents, i: number): VigilEvent {
     tokensCacheWrite: v[o + 16] as number | null,
     costUsd: v[o + 17] as number | null,
     message: v[o + 18] as string | null,
-    source: { adapter: v[o + 19] as string, file: v[o + 20] as string | null, line: v[o + 21] as number | null, offset: v[o + 22] as number | null },
+    source: {
+      adapter: v[o + 19] as string,
+      file: v[o + 20] as string | null,
+      line: v[o + 21] as number | null,
+      offset: v[o + 22] as number | null,
+    },
     attrs: attrs === null ? {} : (JSON.parse(attrs) as Record<string, unknown>),
   };
 }

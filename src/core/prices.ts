@@ -64,7 +64,12 @@ export function findPrice(table: PriceTable, model: string): ModelPrice | null {
 /** Cost in USD of token counts at a price. */
 export function costOf(
   price: ModelPrice,
-  tokens: { tokensIn: number; tokensOut: number; tokensCacheRead: number; tokensCacheWrite: number },
+  tokens: {
+    tokensIn: number;
+    tokensOut: number;
+    tokensCacheRead: number;
+    tokensCacheWrite: number;
+  },
 ): number {
   return (
     (tokens.tokensIn * price.input +

@@ -64,7 +64,11 @@ export function hourOf(ts: number): number {
 }
 
 /** What one task contributes to the rollup, and where (its bucket hour and model). */
-export function taskContribution(task: TaskState): { hour: number; model: string; c: RollupCounters } {
+export function taskContribution(task: TaskState): {
+  hour: number;
+  model: string;
+  c: RollupCounters;
+} {
   const c = zeroCounters();
   if (task.eventCount === 0) return { hour: hourOf(task.spanFirstTs), model: task.model ?? '', c };
   c.tasks = 1;
@@ -93,7 +97,18 @@ export function taskContribution(task: TaskState): { hour: number; model: string
  * carries no usage.
  */
 export function eventContribution(
-  event: Pick<VigilEvent, 'kind' | 'taskId' | 'ts' | 'model' | 'tokensIn' | 'tokensOut' | 'tokensCacheRead' | 'tokensCacheWrite' | 'costUsd'>,
+  event: Pick<
+    VigilEvent,
+    | 'kind'
+    | 'taskId'
+    | 'ts'
+    | 'model'
+    | 'tokensIn'
+    | 'tokensOut'
+    | 'tokensCacheRead'
+    | 'tokensCacheWrite'
+    | 'costUsd'
+  >,
 ): { hour: number; model: string; c: RollupCounters } | null {
   if (event.kind === 'task' && event.taskId !== null) return null;
   if (

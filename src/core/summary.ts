@@ -93,7 +93,8 @@ export function buildSummary(
     timedOutTasks: sum((m) => m.timeout),
     incompleteTasks: sum((m) => m.incomplete),
     successRate: ended > 0 ? sum((m) => m.success) / ended : null,
-    avgDurationSeconds: durationCount > 0 ? sum((m) => m.durationSumMs) / durationCount / 1000 : null,
+    avgDurationSeconds:
+      durationCount > 0 ? sum((m) => m.durationSumMs) / durationCount / 1000 : null,
     tokensIn,
     tokensOut,
     tokensCacheRead: sum((m) => m.tokensCacheRead),

@@ -60,12 +60,33 @@ export function touchTaskSpan(task: TaskState, ts: number): void {
 /** The fields of an event the task join reads (a VigilEvent has them all). */
 export type TaskEventFacts = Pick<
   VigilEvent,
-  'ts' | 'model' | 'sessionId' | 'status' | 'durationMs' | 'tokensIn' | 'tokensOut' | 'tokensCacheRead' | 'tokensCacheWrite' | 'costUsd'
+  | 'ts'
+  | 'model'
+  | 'sessionId'
+  | 'status'
+  | 'durationMs'
+  | 'tokensIn'
+  | 'tokensOut'
+  | 'tokensCacheRead'
+  | 'tokensCacheWrite'
+  | 'costUsd'
 >;
 
 /** Folds one task-kind event into a task state (mutates and returns `task`). */
 export function applyTaskEvent(task: TaskState, e: TaskEventFacts): TaskState {
-  return foldTaskEvent(task, e.ts, e.model, e.sessionId, e.status, e.durationMs, e.tokensIn, e.tokensOut, e.tokensCacheRead, e.tokensCacheWrite, e.costUsd);
+  return foldTaskEvent(
+    task,
+    e.ts,
+    e.model,
+    e.sessionId,
+    e.status,
+    e.durationMs,
+    e.tokensIn,
+    e.tokensOut,
+    e.tokensCacheRead,
+    e.tokensCacheWrite,
+    e.costUsd,
+  );
 }
 
 /**
@@ -111,7 +132,12 @@ export function foldTaskEvent(
 export function mergeTasks(a: TaskState, b: TaskState): TaskState {
   const out: TaskState = { ...a };
   out.eventCount += b.eventCount;
-  out.firstTs = a.eventCount === 0 ? b.firstTs : b.eventCount === 0 ? a.firstTs : Math.min(a.firstTs, b.firstTs);
+  out.firstTs =
+    a.eventCount === 0
+      ? b.firstTs
+      : b.eventCount === 0
+        ? a.firstTs
+        : Math.min(a.firstTs, b.firstTs);
   out.spanFirstTs = Math.min(a.spanFirstTs, b.spanFirstTs);
   out.spanLastTs = Math.max(a.spanLastTs, b.spanLastTs);
   out.model = a.model ?? b.model;
@@ -124,12 +150,16 @@ export function mergeTasks(a: TaskState, b: TaskState): TaskState {
     out.endedTs = b.endedTs;
     out.status = b.status;
   }
-  out.durationMs = a.durationMs === null && b.durationMs === null ? null : (a.durationMs ?? 0) + (b.durationMs ?? 0);
+  out.durationMs =
+    a.durationMs === null && b.durationMs === null
+      ? null
+      : (a.durationMs ?? 0) + (b.durationMs ?? 0);
   out.tokensIn = a.tokensIn + b.tokensIn;
   out.tokensOut = a.tokensOut + b.tokensOut;
   out.tokensCacheRead = a.tokensCacheRead + b.tokensCacheRead;
   out.tokensCacheWrite = a.tokensCacheWrite + b.tokensCacheWrite;
-  out.costUsd = a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0);
+  out.costUsd =
+    a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0);
   return out;
 }
 

@@ -34,7 +34,13 @@ export async function discoverFiles(args: readonly string[], cwd: string): Promi
   for (const arg of args) {
     const path = resolve(cwd, arg);
     if (GLOB_CHARS.test(arg)) {
-      const matches = await glob(path, { absolute: true, onlyFiles: true, dot: true, ignore: ['**/node_modules/**', '**/.git/**'], expandDirectories: false });
+      const matches = await glob(path, {
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        ignore: ['**/node_modules/**', '**/.git/**'],
+        expandDirectories: false,
+      });
       if (matches.length === 0) missing.push(arg);
       for (const m of matches) {
         files.add(m);
@@ -46,7 +52,11 @@ export async function discoverFiles(args: readonly string[], cwd: string): Promi
     try {
       stat = statSync(path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') missing.push(arg);
+      if (
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+      )
+        missing.push(arg);
       else inaccessible.push({ arg, error: fromSystemError(error, path, 'read the file') });
       continue;
     }

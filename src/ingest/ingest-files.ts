@@ -6,7 +6,12 @@ import { fromSystemError, VigilError } from '../core/errors.js';
 import type { VigilEvent } from '../core/event.js';
 import { BUILTIN_ADAPTERS, type AdapterRegistry } from '../sources/registry.js';
 import { digest, logicalPathOf } from '../sources/shared/fields.js';
-import type { DocumentAdapter, LineAdapter, RejectReason, SourceAdapter } from '../sources/types.js';
+import type {
+  DocumentAdapter,
+  LineAdapter,
+  RejectReason,
+  SourceAdapter,
+} from '../sources/types.js';
 import type { Checkpoint, IngestBatchResult, Store } from '../store/types.js';
 import { LineReader } from './line-reader.js';
 import { parseBatch, type ParsedBatch } from './parse-lines.js';
@@ -68,7 +73,20 @@ export interface IngestTotals {
 }
 
 function emptyResult(path: string): FileResult {
-  return { path, adapter: null, status: 'ingested', bytesRead: 0, lines: 0, inserted: 0, duplicates: 0, conflicts: 0, rejected: 0, partialLine: false, note: null, error: null };
+  return {
+    path,
+    adapter: null,
+    status: 'ingested',
+    bytesRead: 0,
+    lines: 0,
+    inserted: 0,
+    duplicates: 0,
+    conflicts: 0,
+    rejected: 0,
+    partialLine: false,
+    note: null,
+    error: null,
+  };
 }
 
 /**
@@ -78,8 +96,20 @@ function emptyResult(path: string): FileResult {
  * @example
  * const totals = await ingestFiles(store, ['/repo/.droid/kpis.jsonl'], { registry });
  */
-export async function ingestFiles(store: Store, paths: readonly string[], options: IngestOptions): Promise<IngestTotals> {
-  const totals: IngestTotals = { files: [], inserted: 0, duplicates: 0, conflicts: 0, rejected: 0, rejectsByReason: {}, bytesRead: 0 };
+export async function ingestFiles(
+  store: Store,
+  paths: readonly string[],
+  options: IngestOptions,
+): Promise<IngestTotals> {
+  const totals: IngestTotals = {
+    files: [],
+    inserted: 0,
+    duplicates: 0,
+    conflicts: 0,
+    rejected: 0,
+    rejectsByReason: {},
+    bytesRead: 0,
+  };
   for (const path of paths) {
     if (options.signal?.aborted) break;
     const result = await ingestFile(store, path, options, totals);
@@ -93,7 +123,12 @@ export async function ingestFiles(store: Store, paths: readonly string[], option
   return totals;
 }
 
-async function ingestFile(store: Store, path: string, options: IngestOptions, totals: IngestTotals): Promise<FileResult> {
+async function ingestFile(
+  store: Store,
+  path: string,
+  options: IngestOptions,
+  totals: IngestTotals,
+): Promise<FileResult> {
   const result = emptyResult(path);
   let fd: number;
   try {
@@ -120,8 +155,15 @@ async function ingestFile(store: Store, path: string, options: IngestOptions, to
       totals.rejectsByReason[reason] = (totals.rejectsByReason[reason] ?? 0) + 1;
       options.onReject?.({ file: path, line, reason, message });
     };
-    const commit = async (events: readonly VigilEvent[] | EncodedEvents, checkpoint: Checkpoint) => {
-      const r = await store.ingest(Array.isArray(events) ? { events, checkpoints: [checkpoint] } : { encoded: events as EncodedEvents, checkpoints: [checkpoint] });
+    const commit = async (
+      events: readonly VigilEvent[] | EncodedEvents,
+      checkpoint: Checkpoint,
+    ) => {
+      const r = await store.ingest(
+        Array.isArray(events)
+          ? { events, checkpoints: [checkpoint] }
+          : { encoded: events as EncodedEvents, checkpoints: [checkpoint] },
+      );
       result.inserted += r.inserted;
       result.duplicates += r.duplicates;
       result.conflicts += r.conflicts;
@@ -135,7 +177,13 @@ async function ingestFile(store: Store, path: string, options: IngestOptions, to
     }
     return result;
   } catch (error) {
-    if (error instanceof VigilError && error.code !== 'VIGIL_ERR_DISK' && error.code !== 'VIGIL_ERR_PERMISSION' && error.code !== 'VIGIL_ERR_FILE_NOT_FOUND') throw error;
+    if (
+      error instanceof VigilError &&
+      error.code !== 'VIGIL_ERR_DISK' &&
+      error.code !== 'VIGIL_ERR_PERMISSION' &&
+      error.code !== 'VIGIL_ERR_FILE_NOT_FOUND'
+    )
+      throw error;
     if (error instanceof VigilError) {
       result.status = 'error';
       result.error = error;
@@ -152,7 +200,12 @@ async function ingestFile(store: Store, path: string, options: IngestOptions, to
   }
 }
 
-function pickAdapter(path: string, head: Buffer, options: IngestOptions, result: FileResult): SourceAdapter | null {
+function pickAdapter(
+  path: string,
+  head: Buffer,
+  options: IngestOptions,
+  result: FileResult,
+): SourceAdapter | null {
   if (options.format !== undefined) return options.registry.byName(options.format);
   const adapter = options.registry.detect(path, head.toString('utf8'));
   if (adapter === null) {
@@ -165,8 +218,16 @@ function pickAdapter(path: string, head: Buffer, options: IngestOptions, result:
 }
 
 type RejectFn = (line: number | null, reason: RejectReason, message: string) => void;
-type CommitFn = (events: readonly VigilEvent[] | EncodedEvents, checkpoint: Checkpoint) => Promise<void>;
-interface Identity { dev: number; ino: number; size: number; mtimeMs: number }
+type CommitFn = (
+  events: readonly VigilEvent[] | EncodedEvents,
+  checkpoint: Checkpoint,
+) => Promise<void>;
+interface Identity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
 
 /** True when the byte just before `offset` ends a line (a checkpoint must sit on a line start). */
 function atLineStart(fd: number, offset: number): boolean {
@@ -176,29 +237,70 @@ function atLineStart(fd: number, offset: number): boolean {
 }
 
 /** Where to resume a line file: its checkpoint if it is still the same file, else 0. */
-async function resumePoint(store: Store, fd: number, path: string, id: Identity, head: Buffer): Promise<{ offset: number; lines: number; note: string | null }> {
+async function resumePoint(
+  store: Store,
+  fd: number,
+  path: string,
+  id: Identity,
+  head: Buffer,
+): Promise<{ offset: number; lines: number; note: string | null }> {
   const valid = (cp: Checkpoint) =>
-    Number.isSafeInteger(cp.offset) && cp.offset >= 0 && cp.offset <= id.size &&
-    Number.isSafeInteger(cp.lines) && cp.lines >= 0 &&
-    Number.isSafeInteger(cp.headLength) && cp.headLength >= 0 && cp.headLength <= head.length &&
+    Number.isSafeInteger(cp.offset) &&
+    cp.offset >= 0 &&
+    cp.offset <= id.size &&
+    Number.isSafeInteger(cp.lines) &&
+    cp.lines >= 0 &&
+    Number.isSafeInteger(cp.headLength) &&
+    cp.headLength >= 0 &&
+    cp.headLength <= head.length &&
     atLineStart(fd, cp.offset);
   const sameFile = (cp: Checkpoint) =>
-    cp.dev === id.dev && cp.ino === id.ino && digest(head.subarray(0, cp.headLength).toString('latin1')) === cp.headDigest;
+    cp.dev === id.dev &&
+    cp.ino === id.ino &&
+    digest(head.subarray(0, cp.headLength).toString('latin1')) === cp.headDigest;
   const again = 'ids prevent duplicates';
   const cp = await store.getCheckpoint(path);
   if (cp !== null) {
-    if (cp.dev !== id.dev || cp.ino !== id.ino) return { offset: 0, lines: 0, note: `re-reading from the start: a new file replaced it since the last ingest (${again})` };
-    if (id.size < cp.offset) return { offset: 0, lines: 0, note: `re-reading from the start: it was truncated since the last ingest (${again})` };
-    if (!valid(cp)) return { offset: 0, lines: 0, note: `re-reading from the start: its checkpoint is damaged (${again})` };
-    if (!sameFile(cp)) return { offset: 0, lines: 0, note: `re-reading from the start: its content changed since the last ingest (${again})` };
+    if (cp.dev !== id.dev || cp.ino !== id.ino)
+      return {
+        offset: 0,
+        lines: 0,
+        note: `re-reading from the start: a new file replaced it since the last ingest (${again})`,
+      };
+    if (id.size < cp.offset)
+      return {
+        offset: 0,
+        lines: 0,
+        note: `re-reading from the start: it was truncated since the last ingest (${again})`,
+      };
+    if (!valid(cp))
+      return {
+        offset: 0,
+        lines: 0,
+        note: `re-reading from the start: its checkpoint is damaged (${again})`,
+      };
+    if (!sameFile(cp))
+      return {
+        offset: 0,
+        lines: 0,
+        note: `re-reading from the start: its content changed since the last ingest (${again})`,
+      };
     return { offset: cp.offset, lines: cp.lines, note: null };
   }
   const renamed = await store.findCheckpointByInode(id.dev, id.ino);
   if (renamed !== null && renamed.path !== path && valid(renamed) && sameFile(renamed)) {
-    return { offset: renamed.offset, lines: renamed.lines, note: `continuing from ${renamed.path} (renamed)` };
+    return {
+      offset: renamed.offset,
+      lines: renamed.lines,
+      note: `continuing from ${renamed.path} (renamed)`,
+    };
   }
   if (await store.hasEventsFrom(path)) {
-    return { offset: 0, lines: 0, note: `re-reading from the start: events from it are stored but its checkpoint is missing (${again})` };
+    return {
+      offset: 0,
+      lines: 0,
+      note: `re-reading from the start: events from it are stored but its checkpoint is missing (${again})`,
+    };
   }
   return { offset: 0, lines: 0, note: null };
 }
@@ -213,8 +315,16 @@ function useWorker(adapter: LineAdapter, bytes: number): boolean {
 }
 
 async function ingestLines(
-  fd: number, path: string, adapter: LineAdapter, id: Identity, head: Buffer, store: Store,
-  options: IngestOptions, result: FileResult, reject: RejectFn, commit: CommitFn,
+  fd: number,
+  path: string,
+  adapter: LineAdapter,
+  id: Identity,
+  head: Buffer,
+  store: Store,
+  options: IngestOptions,
+  result: FileResult,
+  reject: RejectFn,
+  commit: CommitFn,
 ): Promise<void> {
   const start = await resumePoint(store, fd, path, id, head);
   result.note = start.note;
@@ -228,14 +338,41 @@ async function ingestLines(
   const checkpointAt = (offset: number, lines: number): Checkpoint => {
     const headLength = Math.min(offset, head.length);
     return {
-      path, adapter: adapter.name, dev: id.dev, ino: id.ino, offset, size: id.size,
-      headDigest: digest(head.subarray(0, headLength).toString('latin1')), headLength,
-      lines, contentDigest: null, updatedAt: Date.now(),
+      path,
+      adapter: adapter.name,
+      dev: id.dev,
+      ino: id.ino,
+      offset,
+      size: id.size,
+      headDigest: digest(head.subarray(0, headLength).toString('latin1')),
+      headLength,
+      lines,
+      contentDigest: null,
+      updatedAt: Date.now(),
     };
   };
-  const batches: AsyncIterable<ParsedBatch> | Iterable<ParsedBatch> = useWorker(adapter, id.size - start.offset)
-    ? workerBatches({ file: path, logicalPath, adapter: adapter.name, start: start.offset, startLine: start.lines, limit: id.size, maxLineBytes, batchEvents })
-    : inThreadBatches(fd, adapter, { file: path, logicalPath, maxLineBytes }, start, id.size, batchEvents);
+  const batches: AsyncIterable<ParsedBatch> | Iterable<ParsedBatch> = useWorker(
+    adapter,
+    id.size - start.offset,
+  )
+    ? workerBatches({
+        file: path,
+        logicalPath,
+        adapter: adapter.name,
+        start: start.offset,
+        startLine: start.lines,
+        limit: id.size,
+        maxLineBytes,
+        batchEvents,
+      })
+    : inThreadBatches(
+        fd,
+        adapter,
+        { file: path, logicalPath, maxLineBytes },
+        start,
+        id.size,
+        batchEvents,
+      );
   let end = start.offset;
   let lines = start.lines;
   for await (const batch of batches) {
@@ -247,14 +384,19 @@ async function ingestLines(
     options.onProgress?.({ file: path, bytesDone: end - start.offset });
     if (options.signal?.aborted) break;
   }
-  if (end === start.offset && start.note !== null) await commit({ count: 0, values: [] }, checkpointAt(end, lines));
+  if (end === start.offset && start.note !== null)
+    await commit({ count: 0, values: [] }, checkpointAt(end, lines));
   result.lines = lines - start.lines;
   result.partialLine = end < id.size && !options.signal?.aborted;
 }
 
 function* inThreadBatches(
-  fd: number, adapter: LineAdapter, where: { file: string; logicalPath: string; maxLineBytes: number },
-  start: { offset: number; lines: number }, limit: number, batchEvents: number,
+  fd: number,
+  adapter: LineAdapter,
+  where: { file: string; logicalPath: string; maxLineBytes: number },
+  start: { offset: number; lines: number },
+  limit: number,
+  batchEvents: number,
 ): Generator<ParsedBatch> {
   const reader = new LineReader(fd, start.offset, where.maxLineBytes, 4 << 20, limit);
   let line = start.lines;
@@ -267,11 +409,21 @@ function* inThreadBatches(
 }
 
 async function ingestDocument(
-  fd: number, path: string, adapter: DocumentAdapter, id: Identity, store: Store,
-  result: FileResult, reject: RejectFn, commit: CommitFn,
+  fd: number,
+  path: string,
+  adapter: DocumentAdapter,
+  id: Identity,
+  store: Store,
+  result: FileResult,
+  reject: RejectFn,
+  commit: CommitFn,
 ): Promise<void> {
   if (id.size > adapter.maxBytes) {
-    reject(null, 'document_too_large', `document is ${id.size} bytes; the ${adapter.name} format accepts at most ${adapter.maxBytes}`);
+    reject(
+      null,
+      'document_too_large',
+      `document is ${id.size} bytes; the ${adapter.name} format accepts at most ${adapter.maxBytes}`,
+    );
     return;
   }
   const buf = Buffer.alloc(id.size);
@@ -295,14 +447,25 @@ async function ingestDocument(
   let text = content.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const parsed = adapter.parseDocument(text, {
-    file: path, logicalPath: logicalPathOf(path), mtimeMs: Math.round(id.mtimeMs), previousDigest: cp?.contentDigest ?? null,
+    file: path,
+    logicalPath: logicalPathOf(path),
+    mtimeMs: Math.round(id.mtimeMs),
+    previousDigest: cp?.contentDigest ?? null,
   });
   for (const r of parsed.rejects) reject(r.line, r.reason, r.message);
   const headLength = Math.min(got, HEAD_BYTES);
   await commit(parsed.events, {
-    path, adapter: adapter.name, dev: id.dev, ino: id.ino, offset: got, size: got,
-    headDigest: digest(content.subarray(0, headLength).toString('latin1')), headLength,
-    lines: 0, contentDigest, updatedAt: Date.now(),
+    path,
+    adapter: adapter.name,
+    dev: id.dev,
+    ino: id.ino,
+    offset: got,
+    size: got,
+    headDigest: digest(content.subarray(0, headLength).toString('latin1')),
+    headLength,
+    lines: 0,
+    contentDigest,
+    updatedAt: Date.now(),
   });
   result.bytesRead = got;
 }

@@ -57,14 +57,32 @@ export class LineReader {
         this.start = nl + 1;
         if (this.skipping) {
           this.skipping = false;
-          return { bytes: this.buf.subarray(0, 0), offset: this.skipFrom, end: this.bufOffset + this.start, utf8Checked: true, tooLong: true };
+          return {
+            bytes: this.buf.subarray(0, 0),
+            offset: this.skipFrom,
+            end: this.bufOffset + this.start,
+            utf8Checked: true,
+            tooLong: true,
+          };
         }
         let stop = nl;
         if (stop > lineStart && this.buf[stop - 1] === 0x0d) stop -= 1;
         if (stop - lineStart > this.maxLineBytes) {
-          return { bytes: this.buf.subarray(0, 0), offset, end: this.bufOffset + this.start, utf8Checked: true, tooLong: true };
+          return {
+            bytes: this.buf.subarray(0, 0),
+            offset,
+            end: this.bufOffset + this.start,
+            utf8Checked: true,
+            tooLong: true,
+          };
         }
-        return { bytes: this.buf.subarray(lineStart, stop), offset, end: this.bufOffset + this.start, utf8Checked: this.chunkValid, tooLong: false };
+        return {
+          bytes: this.buf.subarray(lineStart, stop),
+          offset,
+          end: this.bufOffset + this.start,
+          utf8Checked: this.chunkValid,
+          tooLong: false,
+        };
       }
       if (this.eof) return null;
       this.fill();

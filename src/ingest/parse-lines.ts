@@ -37,11 +37,19 @@ export function parseBatch(
   const rejects: LineReject[] = [];
   let lineNo = startLine;
   let any = false;
-  for (let raw = reader.next(); raw !== null; raw = encoded.count >= batchEvents ? null : reader.next()) {
+  for (
+    let raw = reader.next();
+    raw !== null;
+    raw = encoded.count >= batchEvents ? null : reader.next()
+  ) {
     any = true;
     lineNo += 1;
     if (raw.tooLong) {
-      rejects.push({ line: lineNo, reason: 'line_too_long', message: `line longer than ${where.maxLineBytes} bytes; skipped` });
+      rejects.push({
+        line: lineNo,
+        reason: 'line_too_long',
+        message: `line longer than ${where.maxLineBytes} bytes; skipped`,
+      });
       continue;
     }
     if (raw.bytes.length === 0) continue;
@@ -53,7 +61,12 @@ export function parseBatch(
     const first = text.charCodeAt(0);
     // Blank lines (spaces, a stray CR, a lone BOM) are skipped, not rejected.
     if ((first <= 0x20 || first === 0xfeff) && text.trim() === '') continue;
-    const r = parseLineText(adapter, text, { file: where.file, logicalPath: where.logicalPath, line: lineNo, offset: raw.offset });
+    const r = parseLineText(adapter, text, {
+      file: where.file,
+      logicalPath: where.logicalPath,
+      line: lineNo,
+      offset: raw.offset,
+    });
     if (r.ok) {
       for (const e of r.events) encodeInto(encoded, e);
     } else {

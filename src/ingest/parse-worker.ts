@@ -27,7 +27,10 @@ export interface ParseJob {
   batchEvents: number;
 }
 
-export type WorkerMessage = { type: 'batch'; json: string } | { type: 'done' } | { type: 'error'; message: string; code?: string };
+export type WorkerMessage =
+  | { type: 'batch'; json: string }
+  | { type: 'done' }
+  | { type: 'error'; message: string; code?: string };
 
 const MAX_IN_FLIGHT = 2;
 
@@ -60,7 +63,13 @@ async function run(job: ParseJob): Promise<void> {
     const reader = new LineReader(fd, job.start, job.maxLineBytes, 4 << 20, job.limit);
     let line = job.startLine;
     for (;;) {
-      const batch = parseBatch(reader, adapter, { file: job.file, logicalPath: job.logicalPath, maxLineBytes: job.maxLineBytes }, line, job.batchEvents);
+      const batch = parseBatch(
+        reader,
+        adapter,
+        { file: job.file, logicalPath: job.logicalPath, maxLineBytes: job.maxLineBytes },
+        line,
+        job.batchEvents,
+      );
       if (batch === null) break;
       line = batch.lines;
       while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
@@ -74,5 +83,9 @@ async function run(job: ParseJob): Promise<void> {
 }
 
 run(workerData as ParseJob).catch((error: unknown) => {
-  parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), code: (error as NodeJS.ErrnoException).code } satisfies WorkerMessage);
+  parentPort?.postMessage({
+    type: 'error',
+    message: error instanceof Error ? error.message : String(error),
+    code: (error as NodeJS.ErrnoException).code,
+  } satisfies WorkerMessage);
 });

@@ -50,13 +50,18 @@ export interface AdapterRegistry {
  * @example
  * createAdapterRegistry().detect('/repo/.droid/kpis.jsonl', head)?.name // 'kpi'
  */
-export function createAdapterRegistry(configured: ReadonlyMap<string, SourceAdapter> = new Map()): AdapterRegistry {
+export function createAdapterRegistry(
+  configured: ReadonlyMap<string, SourceAdapter> = new Map(),
+): AdapterRegistry {
   const adapters = [...BUILTIN_ADAPTERS];
   const names = new Map<string, SourceAdapter>(adapters.map((a) => [a.name, a]));
   for (const [name, adapter] of configured) names.set(name, adapter);
   const generics = [...configured.keys()].filter((k) => k.startsWith('generic:'));
   return {
-    adapters: [...adapters, ...(generics.length ? [configured.get(generics[0] as string) as SourceAdapter] : [])],
+    adapters: [
+      ...adapters,
+      ...(generics.length ? [configured.get(generics[0] as string) as SourceAdapter] : []),
+    ],
     byName(name) {
       if (name === 'generic' && !names.has('generic')) {
         if (generics.length === 1) return configured.get(generics[0] as string) as SourceAdapter;
@@ -69,7 +74,10 @@ export function createAdapterRegistry(configured: ReadonlyMap<string, SourceAdap
       }
       const adapter = names.get(name);
       if (adapter === undefined) {
-        throw new VigilError('VIGIL_ERR_UNKNOWN_FORMAT', `unknown format "${name}"; known formats: ${[...new Set([...names.keys()].map((n) => n.replace(/^generic:.*/, 'generic')))].sort().join(', ')}`);
+        throw new VigilError(
+          'VIGIL_ERR_UNKNOWN_FORMAT',
+          `unknown format "${name}"; known formats: ${[...new Set([...names.keys()].map((n) => n.replace(/^generic:.*/, 'generic')))].sort().join(', ')}`,
+        );
       }
       return adapter;
     },

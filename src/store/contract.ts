@@ -618,7 +618,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       storeIt('knows which files events were read from, checkpoint or not', async ({ store }) => {
         const from = (file: string | null, id: string) =>
           makeEvent({ id, source: { adapter: 'kpi', file, line: 1, offset: 0 } });
-        await store.ingest({ events: [from('/logs/read.jsonl', 'hf-1'), from(null, 'hf-2')], checkpoints: [] });
+        await store.ingest({
+          events: [from('/logs/read.jsonl', 'hf-1'), from(null, 'hf-2')],
+          checkpoints: [],
+        });
         expect(await store.hasEventsFrom('/logs/read.jsonl')).toBe(true);
         expect(await store.hasEventsFrom('/logs/never.jsonl')).toBe(false);
       });

@@ -5,7 +5,9 @@ import type { CliContext } from '../context.js';
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description("Check the store's integrity: SQLite's own check, no event stored twice, rollups equal to their events")
+    .description(
+      "Check the store's integrity: SQLite's own check, no event stored twice, rollups equal to their events",
+    )
     .option('--json', 'as JSON')
     .action(async (opts: { json?: boolean }) => {
       if (!ctx.storeExists) {
@@ -14,7 +16,12 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       }
       const r = await ctx.openStore().checkIntegrity();
       if (opts.json) ctx.out(`${JSON.stringify(r)}\n`);
-      else ctx.out(r.ok ? `ok: ${ctx.config.dbPath}\n` : `problems in ${ctx.config.dbPath}:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      else
+        ctx.out(
+          r.ok
+            ? `ok: ${ctx.config.dbPath}\n`
+            : `problems in ${ctx.config.dbPath}:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+        );
       if (!r.ok) ctx.exitCode = 3;
     });
 }

@@ -19,14 +19,28 @@ export interface FilterOptions {
   adapter?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
 
 /** The event filters shared by `events` and `export` (seed 002's EventLog queries). */
-export function addFilterOptions(cmd: Command, defaults: { since?: string; until?: string } = {}): Command {
+export function addFilterOptions(
+  cmd: Command,
+  defaults: { since?: string; until?: string } = {},
+): Command {
   return cmd
-    .option('--since <date>', 'from: YYYY-MM-DD, ISO-8601 time or a duration back (7d)', defaults.since)
+    .option(
+      '--since <date>',
+      'from: YYYY-MM-DD, ISO-8601 time or a duration back (7d)',
+      defaults.since,
+    )
     .option('--until <date>', 'to, exclusive (a date includes that whole day)', defaults.until)
-    .option('--type <type>', 'event type as the source wrote it (repeat or comma-separate)', collect)
+    .option(
+      '--type <type>',
+      'event type as the source wrote it (repeat or comma-separate)',
+      collect,
+    )
     .option('--kind <kind>', `normalised kind: ${EVENT_KINDS.join(', ')}`, collect)
     .option('--session <id>', 'session id')
     .option('--task <id>', 'task id')
@@ -45,11 +59,17 @@ Filters combine with AND: --type, --kind, --session, --task, --phase, --role, --
 export function filterFromOptions(_ctx: CliContext, opts: FilterOptions): EventFilter {
   for (const k of opts.kind ?? []) {
     if (!(EVENT_KINDS as readonly string[]).includes(k)) {
-      throw new VigilError('VIGIL_ERR_USAGE', `--kind ${k}: expected one of ${EVENT_KINDS.join(', ')}`);
+      throw new VigilError(
+        'VIGIL_ERR_USAGE',
+        `--kind ${k}: expected one of ${EVENT_KINDS.join(', ')}`,
+      );
     }
   }
   if (opts.status !== undefined && !(EVENT_STATUSES as readonly string[]).includes(opts.status)) {
-    throw new VigilError('VIGIL_ERR_USAGE', `--status ${opts.status}: expected one of ${EVENT_STATUSES.join(', ')}`);
+    throw new VigilError(
+      'VIGIL_ERR_USAGE',
+      `--status ${opts.status}: expected one of ${EVENT_STATUSES.join(', ')}`,
+    );
   }
   const f: EventFilter = {};
   if (opts.type?.length) f.types = opts.type;

@@ -11,8 +11,22 @@ export function registerFormats(program: Command, ctx: CliContext): void {
     .option('--json', 'as JSON')
     .action((opts: { json?: boolean }) => {
       const registry = createConfiguredRegistry(ctx.config);
-      const rows = registry.adapters.map((a) => ({ name: a.name, mode: a.mode, description: a.description }));
+      const rows = registry.adapters.map((a) => ({
+        name: a.name,
+        mode: a.mode,
+        description: a.description,
+      }));
       if (opts.json) ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
-      else ctx.out(renderTable(['name', 'reads', 'description'], rows.map((r) => [r.name, r.mode === 'lines' ? 'JSONL lines' : 'whole file', r.description])));
+      else
+        ctx.out(
+          renderTable(
+            ['name', 'reads', 'description'],
+            rows.map((r) => [
+              r.name,
+              r.mode === 'lines' ? 'JSONL lines' : 'whole file',
+              r.description,
+            ]),
+          ),
+        );
     });
 }

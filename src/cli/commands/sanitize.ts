@@ -6,7 +6,11 @@ import type { SanitizableField } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 
 /** `--field` names: seed 003's `error_message` is the event's message. */
-const FIELDS: Record<string, SanitizableField> = { error_message: 'message', message: 'message', attrs: 'attrs' };
+const FIELDS: Record<string, SanitizableField> = {
+  error_message: 'message',
+  message: 'message',
+  attrs: 'attrs',
+};
 
 function sanitizeJsonStrings(value: unknown, counts: Record<string, number>): unknown {
   if (typeof value === 'string') {
@@ -26,11 +30,15 @@ function sanitizeJsonStrings(value: unknown, counts: Record<string, number>): un
 export function registerSanitize(program: Command, ctx: CliContext): void {
   program
     .command('sanitize')
-    .description('Remove secrets, API keys, tokens, home paths and stack traces from a stored text field')
+    .description(
+      'Remove secrets, API keys, tokens, home paths and stack traces from a stored text field',
+    )
     .requiredOption('--field <name>', `field to clean: ${Object.keys(FIELDS).join(', ')}`)
     .option('--dry-run', 'report what would change, per kind, without writing')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Rewrites the field of every stored event in one transaction: killed at any moment, the store is
 either as before or fully sanitised; a rerun changes nothing more. The patterns run in linear
 time (see docs/sanitize.md), so hostile text cannot stall it.
@@ -38,11 +46,15 @@ time (see docs/sanitize.md), so hostile text cannot stall it.
 Examples:
   vigil sanitize --field error_message --dry-run
   vigil sanitize --field error_message
-  vigil sanitize --field attrs`)
+  vigil sanitize --field attrs`,
+    )
     .action(async (opts: { field: string; dryRun?: boolean; json?: boolean }) => {
       const field = FIELDS[opts.field];
       if (field === undefined) {
-        throw new VigilError('VIGIL_ERR_USAGE', `--field ${opts.field}: expected one of ${Object.keys(FIELDS).join(', ')}`);
+        throw new VigilError(
+          'VIGIL_ERR_USAGE',
+          `--field ${opts.field}: expected one of ${Object.keys(FIELDS).join(', ')}`,
+        );
       }
       const counts: Record<string, number> = {};
       if (!ctx.storeExists) {
@@ -53,7 +65,8 @@ Examples:
         field === 'message'
           ? (v: string) => {
               const r = sanitizeText(v);
-              for (const [k, n] of Object.entries(r.redactions)) if (n) counts[k] = (counts[k] ?? 0) + n;
+              for (const [k, n] of Object.entries(r.redactions))
+                if (n) counts[k] = (counts[k] ?? 0) + n;
               return r.text;
             }
           : (v: string) => {
@@ -61,12 +74,20 @@ Examples:
               const after = JSON.stringify(sanitizeJsonStrings(before, counts));
               return after === v ? v : after;
             };
-      const r = await ctx.openStore().rewriteField(field, rewrite, { dryRun: opts.dryRun === true });
+      const r = await ctx
+        .openStore()
+        .rewriteField(field, rewrite, { dryRun: opts.dryRun === true });
       if (opts.json) {
-        ctx.out(`${JSON.stringify({ dry_run: opts.dryRun === true, field: opts.field, scanned: r.scanned, changed: r.changed, redactions: counts })}\n`);
+        ctx.out(
+          `${JSON.stringify({ dry_run: opts.dryRun === true, field: opts.field, scanned: r.scanned, changed: r.changed, redactions: counts })}\n`,
+        );
         return;
       }
-      const kinds = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
-      ctx.out(`${opts.dryRun ? 'would change' : 'changed'} ${r.changed.toLocaleString('en-US')} of ${r.scanned.toLocaleString('en-US')} events${kinds ? ` (${kinds})` : ''}\n`);
+      const kinds = Object.entries(counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      ctx.out(
+        `${opts.dryRun ? 'would change' : 'changed'} ${r.changed.toLocaleString('en-US')} of ${r.scanned.toLocaleString('en-US')} events${kinds ? ` (${kinds})` : ''}\n`,
+      );
     });
 }

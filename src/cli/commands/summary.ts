@@ -15,8 +15,14 @@ export interface RangeOptions {
 }
 
 /** Resolves seed 003's range flags: since defaults to 7 days ago, until to now. */
-export function resolveRange(ctx: CliContext, opts: RangeOptions): { since: number; until: number } {
-  const since = opts.since !== undefined ? parseTimeFlag(opts.since, '--since', ctx.now) : ctx.now - 7 * 86_400_000;
+export function resolveRange(
+  ctx: CliContext,
+  opts: RangeOptions,
+): { since: number; until: number } {
+  const since =
+    opts.since !== undefined
+      ? parseTimeFlag(opts.since, '--since', ctx.now)
+      : ctx.now - 7 * 86_400_000;
   const until = opts.until !== undefined ? parseTimeFlag(opts.until, '--until', ctx.now) : ctx.now;
   return { since, until };
 }
@@ -65,12 +71,44 @@ export function byModelJson(s: Summary): Record<string, unknown>[] {
   }));
 }
 
-const CSV_HEADER = ['model', 'tasks', 'success_rate', 'successful_tasks', 'failed_tasks', 'timed_out_tasks', 'incomplete_tasks', 'avg_duration_seconds', 'tokens_input', 'tokens_output', 'tokens_cache_read', 'tokens_cache_write', 'cost_estimate_usd', 'cost_reported_usd'];
+const CSV_HEADER = [
+  'model',
+  'tasks',
+  'success_rate',
+  'successful_tasks',
+  'failed_tasks',
+  'timed_out_tasks',
+  'incomplete_tasks',
+  'avg_duration_seconds',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'cost_estimate_usd',
+  'cost_reported_usd',
+];
 
 export function summaryCsv(s: Summary): string {
-  const rows = byModelJson(s).map((m) => CSV_HEADER.map((h) => (h === 'model' ? (m['model'] ?? '(no model)') : m[h])));
+  const rows = byModelJson(s).map((m) =>
+    CSV_HEADER.map((h) => (h === 'model' ? (m['model'] ?? '(no model)') : m[h])),
+  );
   const t = summaryJson(s);
-  rows.push(['TOTAL', t['total_tasks'], t['success_rate'], t['successful_tasks'], t['failed_tasks'], t['timed_out_tasks'], t['incomplete_tasks'], t['avg_duration_seconds'], t['tokens_input'], t['tokens_output'], t['tokens_cache_read'], t['tokens_cache_write'], t['cost_estimate_usd'], t['cost_reported_usd']]);
+  rows.push([
+    'TOTAL',
+    t['total_tasks'],
+    t['success_rate'],
+    t['successful_tasks'],
+    t['failed_tasks'],
+    t['timed_out_tasks'],
+    t['incomplete_tasks'],
+    t['avg_duration_seconds'],
+    t['tokens_input'],
+    t['tokens_output'],
+    t['tokens_cache_read'],
+    t['tokens_cache_write'],
+    t['cost_estimate_usd'],
+    t['cost_reported_usd'],
+  ]);
   return toCsv(CSV_HEADER, rows);
 }
 
@@ -82,14 +120,22 @@ export function summaryTable(s: Summary): string {
   let out = `${title}\n${'='.repeat(title.length)}\n`;
   out += row('Total tasks:', formatInt(s.totalTasks));
   out += row('Success rate:', formatPercent(s.successRate));
-  if (s.incompleteTasks > 0) out += row('Incomplete:', `${formatInt(s.incompleteTasks)} (no end event yet)`);
-  out += row('Avg duration:', s.avgDurationSeconds === null ? 'n/a' : `${(s.avgDurationSeconds / 60).toFixed(1)} min`);
+  if (s.incompleteTasks > 0)
+    out += row('Incomplete:', `${formatInt(s.incompleteTasks)} (no end event yet)`);
+  out += row(
+    'Avg duration:',
+    s.avgDurationSeconds === null ? 'n/a' : `${(s.avgDurationSeconds / 60).toFixed(1)} min`,
+  );
   out += row('Total tokens:', formatInt(s.totalTokens));
   out += row('  - Input:', formatInt(s.tokensIn));
   out += row('  - Output:', formatInt(s.tokensOut));
   if (s.tokensCacheRead > 0) out += row('  - Cache read:', formatInt(s.tokensCacheRead));
   if (s.tokensCacheWrite > 0) out += row('  - Cache write:', formatInt(s.tokensCacheWrite));
-  out += row('Cost estimate:', formatUsd(s.costUsd) + (s.unpricedModels.length ? ` (unpriced: ${s.unpricedModels.join(', ')})` : ''));
+  out += row(
+    'Cost estimate:',
+    formatUsd(s.costUsd) +
+      (s.unpricedModels.length ? ` (unpriced: ${s.unpricedModels.join(', ')})` : ''),
+  );
   if (s.costReportedUsd > 0) out += row('Cost reported:', formatUsd(s.costReportedUsd));
   if (s.byModel.length > 0) {
     out += '\nBy Model:\n';
@@ -108,12 +154,20 @@ export function summaryTable(s: Summary): string {
 export function registerSummary(program: Command, ctx: CliContext): void {
   program
     .command('summary')
-    .description("KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model (seed 003)")
+    .description(
+      'KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model (seed 003)',
+    )
     .option('--since <date>', 'start: YYYY-MM-DD, ISO-8601 time or a duration back (7d)', '7d')
     .option('--until <date>', 'end (a date includes that whole day)', 'now')
     .option('--model <name>', 'only this model')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .addHelpText('after', `
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
+    .addHelpText(
+      'after',
+      `
 Tasks count in the period their end event falls in (tasks without one yet: their start).
 Success rate = successful / ended tasks. Cost is estimated from the price table (shipped prices
 taken ${PRICES_TAKEN_ON}; override under [prices] in the config); models without a price are
@@ -124,27 +178,45 @@ Exit codes: 0 ok (also when nothing was ingested yet: a warning says so), 1 no d
 Examples:
   vigil summary --since 2026-02-10
   vigil summary --format json | jq '.summary'
-  vigil summary --since 30d --model gpt-5 --format csv`)
+  vigil summary --since 30d --model gpt-5 --format csv`,
+    )
     .action(async (opts: RangeOptions & { format: 'table' | 'json' | 'csv' }) => {
       const range = resolveRange(ctx, opts);
       let summary: Summary;
       if (!ctx.storeExists) {
-        ctx.warn(`nothing ingested yet into ${ctx.config.dataDir}; run \`vigil ingest\` first (an empty summary follows)`);
+        ctx.warn(
+          `nothing ingested yet into ${ctx.config.dataDir}; run \`vigil ingest\` first (an empty summary follows)`,
+        );
         summary = buildSummary([], ctx.config.prices, { start: range.since, end: range.until });
       } else {
         const store = ctx.openStore();
-        const aggregates = await store.aggregateByModel({ since: range.since, until: range.until, model: opts.model });
-        summary = buildSummary(aggregates, ctx.config.prices, { start: range.since, end: range.until });
-        if (summary.totalTasks === 0 && summary.totalTokens === 0 && summary.tokensCacheRead === 0) {
+        const aggregates = await store.aggregateByModel({
+          since: range.since,
+          until: range.until,
+          model: opts.model,
+        });
+        summary = buildSummary(aggregates, ctx.config.prices, {
+          start: range.since,
+          end: range.until,
+        });
+        if (
+          summary.totalTasks === 0 &&
+          summary.totalTokens === 0 &&
+          summary.tokensCacheRead === 0
+        ) {
           const p = periodDates(range.since, range.until);
-          ctx.io.stderr.write(`No data for period ${p.start} to ${p.end}${opts.model ? ` (model ${opts.model})` : ''}\n`);
+          ctx.io.stderr.write(
+            `No data for period ${p.start} to ${p.end}${opts.model ? ` (model ${opts.model})` : ''}\n`,
+          );
           ctx.exitCode = 1;
           if (opts.format === 'table') return;
         }
       }
       if (opts.format === 'json') {
         const p = periodDates(range.since, range.until);
-        ctx.out(`${JSON.stringify({ period: p, summary: summaryJson(summary), by_model: byModelJson(summary), prices_taken_on: PRICES_TAKEN_ON }, null, 2)}\n`);
+        ctx.out(
+          `${JSON.stringify({ period: p, summary: summaryJson(summary), by_model: byModelJson(summary), prices_taken_on: PRICES_TAKEN_ON }, null, 2)}\n`,
+        );
       } else if (opts.format === 'csv') {
         ctx.out(summaryCsv(summary));
       } else {

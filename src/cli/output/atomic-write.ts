@@ -8,7 +8,10 @@ import { fromSystemError } from '../../core/errors.js';
  * renamed over the target only when complete. On any failure (disk full, permission) the
  * temporary file is removed and the original stays as it was.
  */
-export async function writeFileAtomic(path: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<number> {
+export async function writeFileAtomic(
+  path: string,
+  chunks: AsyncIterable<string> | Iterable<string>,
+): Promise<number> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | null = null;
   let bytes = 0;

@@ -32,13 +32,31 @@ export function eventToExport(e: VigilEvent): Record<string, unknown> {
 
 export const EXPORT_COLUMNS = Object.keys(
   eventToExport({
-    id: '', type: '', kind: 'log', ts: 0, sessionId: null, taskId: null, phase: null, agentRole: null, model: null, status: null,
-    durationMs: null, tokensIn: null, tokensOut: null, tokensCacheRead: null, tokensCacheWrite: null, costUsd: null, message: null,
-    source: { adapter: '', file: null, line: null, offset: null }, attrs: {},
+    id: '',
+    type: '',
+    kind: 'log',
+    ts: 0,
+    sessionId: null,
+    taskId: null,
+    phase: null,
+    agentRole: null,
+    model: null,
+    status: null,
+    durationMs: null,
+    tokensIn: null,
+    tokensOut: null,
+    tokensCacheRead: null,
+    tokensCacheWrite: null,
+    costUsd: null,
+    message: null,
+    source: { adapter: '', file: null, line: null, offset: null },
+    attrs: {},
   }),
 );
 
 export function eventToCsvRow(e: VigilEvent): unknown[] {
   const o = eventToExport(e);
-  return EXPORT_COLUMNS.map((c) => (c === 'attrs' ? (Object.keys(e.attrs).length ? JSON.stringify(e.attrs) : '') : o[c]));
+  return EXPORT_COLUMNS.map((c) =>
+    c === 'attrs' ? (Object.keys(e.attrs).length ? JSON.stringify(e.attrs) : '') : o[c],
+  );
 }

@@ -10,7 +10,8 @@ export const kpiAdapter: LineAdapter = {
   detect(path, head) {
     if (isKpiPath(path)) return 0.9;
     const first = head.split('\n', 1)[0] ?? '';
-    return /"event_id"\s*:/.test(first) && /"event_type"\s*:\s*"(task_start|task_end|review_start|review_end|error)"/.test(first)
+    return /"event_id"\s*:/.test(first) &&
+      /"event_type"\s*:\s*"(task_start|task_end|review_start|review_end|error)"/.test(first)
       ? 0.8
       : 0;
   },

@@ -36,12 +36,36 @@ describe('kpi adapter', () => {
   });
 
   it.each([
-    ['{"event_type":"task_start","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}', 'schema', 'event_id: required field is missing'],
-    ['{"event_id":"not-a-uuid","event_type":"task_start","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}', 'schema', 'event_id: expected a UUID'],
-    ['{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_paused","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}', 'unknown_type', 'event_type: expected one of'],
-    ['{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"yesterday","task_id":"t"}', 'schema', 'timestamp: expected an ISO-8601'],
-    ['{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"2026-02-16T14:30:00Z","task_id":"t","status":"ok"}', 'schema', 'status: expected one of success, failure, timeout'],
-    ['{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"2026-02-16T14:30:00Z","task_id":"t","tokens_input":1.5}', 'schema', 'tokens_input: expected an integer'],
+    [
+      '{"event_type":"task_start","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}',
+      'schema',
+      'event_id: required field is missing',
+    ],
+    [
+      '{"event_id":"not-a-uuid","event_type":"task_start","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}',
+      'schema',
+      'event_id: expected a UUID',
+    ],
+    [
+      '{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_paused","timestamp":"2026-02-16T14:30:00Z","task_id":"t"}',
+      'unknown_type',
+      'event_type: expected one of',
+    ],
+    [
+      '{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"yesterday","task_id":"t"}',
+      'schema',
+      'timestamp: expected an ISO-8601',
+    ],
+    [
+      '{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"2026-02-16T14:30:00Z","task_id":"t","status":"ok"}',
+      'schema',
+      'status: expected one of success, failure, timeout',
+    ],
+    [
+      '{"event_id":"550e8400-e29b-41d4-a716-446655440009","event_type":"task_end","timestamp":"2026-02-16T14:30:00Z","task_id":"t","tokens_input":1.5}',
+      'schema',
+      'tokens_input: expected an integer',
+    ],
     ['{"event_id": "550e8400', 'invalid_json', 'invalid JSON'],
     ['[1,2]', 'not_an_object', 'expected a JSON object'],
   ])('rejects %s as %s', (line, reason, message) => {

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Seed 003's `event_type` enum. */
-export const KPI_EVENT_TYPES = ['task_start', 'task_end', 'review_start', 'review_end', 'error'] as const;
+export const KPI_EVENT_TYPES = [
+  'task_start',
+  'task_end',
+  'review_start',
+  'review_end',
+  'error',
+] as const;
 /** Seed 003's `status` enum. */
 export const KPI_STATUSES = ['success', 'failure', 'timeout'] as const;
 

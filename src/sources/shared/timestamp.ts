@@ -31,7 +31,7 @@ export function parseTimestamp(value: unknown): number | null {
   }
   const year = Number(y);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1] as number)) return null;
+  if (day > (month === 2 ? (leap ? 29 : 28) : (DAYS_IN_MONTH[month - 1] as number))) return null;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
   let t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (zone && zone !== 'Z' && zone !== 'z') {

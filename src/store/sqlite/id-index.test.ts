@@ -25,9 +25,9 @@ describe('IdIndex', () => {
     const seqs: number[] = [];
     for (let i = 0; i < 200_000; i++) seqs.push(h.insert(`id-${i}`));
     expect(h.index.size).toBe(200_000);
-    expect(startBytes).toBe(1024 * 16);
-    // Never more than half full: 200k entries need 2^19 slots of 16 bytes.
-    expect(h.index.byteLength).toBe(2 ** 19 * 16);
+    expect(startBytes).toBe(1024 * 12);
+    // Never more than 70% full: 200k entries need 2^19 slots of 12 bytes.
+    expect(h.index.byteLength).toBe(2 ** 19 * 12);
     let misses = 0;
     for (let i = 0; i < 200_000; i++) if (h.find(`id-${i}`) !== seqs[i]) misses += 1;
     expect(misses).toBe(0);

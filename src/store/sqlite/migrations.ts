@@ -85,7 +85,6 @@ CREATE TABLE tasks (
   span_last_ts INTEGER NOT NULL
 );
 CREATE INDEX tasks_bucket ON tasks (bucket_ts);
-CREATE INDEX tasks_session ON tasks (session_id) WHERE session_id IS NOT NULL;
 
 -- Additive per-hour, per-model counters (tasks by their bucket hour, plus non-task usage).
 CREATE TABLE rollup_hourly (

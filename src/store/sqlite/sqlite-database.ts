@@ -49,7 +49,7 @@ export function fromSqliteError(error: unknown, path: string, action: string): u
 
 /**
  * Opens (creating if needed) the database at `path`: WAL journal, `synchronous=NORMAL`, a
- * 64 MiB page cache, a busy timeout for concurrent writers, and migrations applied.
+ * 32 MiB page cache, a busy timeout for concurrent writers, and migrations applied.
  */
 export function openSqliteDatabase(path: string, options: OpenOptions = {}): SqliteDb {
   let db: SqliteDb;
@@ -61,12 +61,19 @@ export function openSqliteDatabase(path: string, options: OpenOptions = {}): Sql
     }
   }
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const missingDir = error instanceof TypeError && /directory does not exist/.test(error.message);
     if ((code === 'SQLITE_CANTOPEN' || missingDir) && options.readonly) {
-      throw new VigilError('VIGIL_ERR_FILE_NOT_FOUND', `${path}: no database yet; run \`vigil ingest\` first`, { cause: error });
+      throw new VigilError(
+        'VIGIL_ERR_FILE_NOT_FOUND',
+        `${path}: no database yet; run \`vigil ingest\` first`,
+        { cause: error },
+      );
     }
     throw fromSqliteError(error, path, 'open the database');
   }
@@ -74,7 +81,8 @@ export function openSqliteDatabase(path: string, options: OpenOptions = {}): Sql
     db.pragma('busy_timeout = 60000');
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-    db.pragma('cache_size = -65536');
+    // Rows are appended, not scattered, so a modest page cache suffices.
+    db.pragma('cache_size = -32768');
     db.pragma('temp_store = MEMORY');
     // Checkpoint the WAL every ~64 MiB instead of every 4 MiB: pages written many times in a
     // bulk ingest (index, rollup and meta pages) are copied to the database once per checkpoint.
@@ -94,8 +102,7 @@ function currentVersion(db: SqliteDb): number {
     .get();
   if (!exists) return 0;
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-    | { value: string }
-    | undefined;
+    { value: string } | undefined;
   return row ? Number(row.value) : 0;
 }
 

@@ -20,15 +20,34 @@ import type { SqliteDb } from './sqlite-database.js';
  */
 export function prune(db: SqliteDb, before: number, dryRun: boolean): MaintenanceResult {
   const run = () => {
-    const events = db.prepare('SELECT count(*) FROM events WHERE ts < ?').pluck().get(before) as number;
-    const tasks = db.prepare('SELECT count(*) FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)').pluck().get(before) as number;
-    const sessions = db.prepare('SELECT count(*) FROM sessions WHERE last_ts < ?').pluck().get(before) as number;
+    const events = db
+      .prepare('SELECT count(*) FROM events WHERE ts < ?')
+      .pluck()
+      .get(before) as number;
+    const tasks = db
+      .prepare(
+        'SELECT count(*) FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)',
+      )
+      .pluck()
+      .get(before) as number;
+    const sessions = db
+      .prepare('SELECT count(*) FROM sessions WHERE last_ts < ?')
+      .pluck()
+      .get(before) as number;
     if (dryRun) return { events, tasks, sessions };
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_spanning (session_id TEXT PRIMARY KEY); DELETE FROM prune_spanning;');
-    db.prepare('INSERT INTO prune_spanning SELECT session_id FROM sessions WHERE first_ts < ? AND last_ts >= ?').run(before, before);
+    db.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS prune_spanning (session_id TEXT PRIMARY KEY); DELETE FROM prune_spanning;',
+    );
+    db.prepare(
+      'INSERT INTO prune_spanning SELECT session_id FROM sessions WHERE first_ts < ? AND last_ts >= ?',
+    ).run(before, before);
     db.prepare('DELETE FROM events WHERE ts < ?').run(before);
-    db.prepare('DELETE FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)').run(before);
-    db.prepare('DELETE FROM session_facets WHERE session_id IN (SELECT session_id FROM sessions WHERE last_ts < ?)').run(before);
+    db.prepare(
+      'DELETE FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)',
+    ).run(before);
+    db.prepare(
+      'DELETE FROM session_facets WHERE session_id IN (SELECT session_id FROM sessions WHERE last_ts < ?)',
+    ).run(before);
     db.prepare('DELETE FROM sessions WHERE last_ts < ?').run(before);
     // Sessions that span the cutoff, recomputed from what remains in one pass over the events.
     db.exec(`
@@ -57,8 +76,12 @@ export function prune(db: SqliteDb, before: number, dryRun: boolean): Maintenanc
       INSERT OR IGNORE INTO session_facets (session_id, facet, value)
         SELECT DISTINCT session_id, 'adapter', source_adapter FROM events_v WHERE session_id IN (SELECT session_id FROM prune_spanning);
       DELETE FROM prune_spanning;`);
-    const prev = Number(db.prepare("SELECT value FROM meta WHERE key = 'pruned_before'").pluck().get() ?? 0);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('pruned_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Math.max(prev, before)));
+    const prev = Number(
+      db.prepare("SELECT value FROM meta WHERE key = 'pruned_before'").pluck().get() ?? 0,
+    );
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('pruned_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(String(Math.max(prev, before)));
     return { events, tasks, sessions };
   };
   return dryRun ? db.transaction(run).deferred() : db.transaction(run).immediate();
@@ -72,7 +95,9 @@ export function rewriteField(
   dryRun: boolean,
 ): { scanned: number; changed: number } {
   const column = field === 'message' ? 'message' : 'attrs';
-  const page = db.prepare(`SELECT seq, ${column} AS value FROM events WHERE seq > ? AND ${column} IS NOT NULL ORDER BY seq LIMIT 5000`);
+  const page = db.prepare(
+    `SELECT seq, ${column} AS value FROM events WHERE seq > ? AND ${column} IS NOT NULL ORDER BY seq LIMIT 5000`,
+  );
   const update = db.prepare(`UPDATE events SET ${column} = ? WHERE seq = ?`);
   const run = () => {
     let scanned = 0;
@@ -105,12 +130,19 @@ export function checkIntegrity(db: SqliteDb): { ok: boolean; problems: string[] 
   const problems: string[] = [];
   const quick = db.pragma('quick_check', { simple: true });
   if (quick !== 'ok') problems.push(`sqlite quick_check: ${String(quick)}`);
-  const dupes = db.prepare('SELECT count(*) - count(DISTINCT id) FROM events').pluck().get() as number;
+  const dupes = db
+    .prepare('SELECT count(*) - count(DISTINCT id) FROM events')
+    .pluck()
+    .get() as number;
   if (dupes !== 0) problems.push(`${dupes} event ids stored more than once`);
   const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
-  const nextSeq = Number(db.prepare("SELECT value FROM meta WHERE key = 'next_seq'").pluck().get() ?? '1');
+  const nextSeq = Number(
+    db.prepare("SELECT value FROM meta WHERE key = 'next_seq'").pluck().get() ?? '1',
+  );
   if (nextSeq <= maxSeq) problems.push(`next_seq ${nextSeq} is not above max(seq) ${maxSeq}`);
-  const prunedBefore = Number(db.prepare("SELECT value FROM meta WHERE key = 'pruned_before'").pluck().get() ?? 0);
+  const prunedBefore = Number(
+    db.prepare("SELECT value FROM meta WHERE key = 'pruned_before'").pluck().get() ?? 0,
+  );
   const fromHour = Math.ceil(prunedBefore / HOUR_MS) * HOUR_MS + (prunedBefore > 0 ? HOUR_MS : 0);
   const expected = new Map<string, RollupCounters>();
   const add = (hour: number, model: string, c: RollupCounters) => {
@@ -124,13 +156,17 @@ export function checkIntegrity(db: SqliteDb): { ok: boolean; problems: string[] 
     add(c.hour, c.model, c.c);
   }
   for (const row of db
-    .prepare(`SELECT * FROM events_v WHERE NOT (kind = 'task' AND task_id IS NOT NULL) AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
+    .prepare(
+      `SELECT * FROM events_v WHERE NOT (kind = 'task' AND task_id IS NOT NULL) AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`,
+    )
     .iterate() as Iterable<EventRow>) {
     const c = eventContribution(eventFromRow(row));
     if (c) add(c.hour, c.model, c.c);
   }
   const stored = db
-    .prepare('SELECT hour, model, tasks, ended, success, failure, timeout, incomplete, duration_sum_ms AS durationSumMs, duration_count AS durationCount, tokens_in AS tokensIn, tokens_out AS tokensOut, tokens_cache_read AS tokensCacheRead, tokens_cache_write AS tokensCacheWrite, cost_reported_usd AS costReportedUsd FROM rollup_hourly WHERE hour >= ?')
+    .prepare(
+      'SELECT hour, model, tasks, ended, success, failure, timeout, incomplete, duration_sum_ms AS durationSumMs, duration_count AS durationCount, tokens_in AS tokensIn, tokens_out AS tokensOut, tokens_cache_read AS tokensCacheRead, tokens_cache_write AS tokensCacheWrite, cost_reported_usd AS costReportedUsd FROM rollup_hourly WHERE hour >= ?',
+    )
     .all(fromHour) as (RollupCounters & { hour: number; model: string })[];
   const seen = new Set<string>();
   for (const r of stored) {
@@ -139,13 +175,16 @@ export function checkIntegrity(db: SqliteDb): { ok: boolean; problems: string[] 
     const e = expected.get(key) ?? zeroCounters();
     for (const f of ROLLUP_FIELDS) {
       if (Math.abs(e[f] - r[f]) > 1e-6 * Math.max(1, Math.abs(e[f]))) {
-        problems.push(`rollup ${new Date(r.hour).toISOString()} model "${r.model}": ${f} is ${r[f]}, events say ${e[f]}`);
+        problems.push(
+          `rollup ${new Date(r.hour).toISOString()} model "${r.model}": ${f} is ${r[f]}, events say ${e[f]}`,
+        );
         break;
       }
     }
   }
   for (const [key, e] of expected) {
-    if (!seen.has(key) && ROLLUP_FIELDS.some((f) => e[f] !== 0)) problems.push(`rollup ${key} missing`);
+    if (!seen.has(key) && ROLLUP_FIELDS.some((f) => e[f] !== 0))
+      problems.push(`rollup ${key} missing`);
   }
   return { ok: problems.length === 0, problems: problems.slice(0, 50) };
 }

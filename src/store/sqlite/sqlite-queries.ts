@@ -32,7 +32,9 @@ export interface Spans {
 
 /** Session spans come straight from the sessions table. */
 export function sessionSpanOf(db: SqliteDb): SpanLookup {
-  const stmt = db.prepare('SELECT first_ts AS first, last_ts AS last FROM sessions WHERE session_id = ?');
+  const stmt = db.prepare(
+    'SELECT first_ts AS first, last_ts AS last FROM sessions WHERE session_id = ?',
+  );
   return (id) => (stmt.get(id) as { first: number; last: number } | undefined) ?? null;
 }
 
@@ -52,7 +54,8 @@ export function whereOf(filter: EventFilter, spans?: Spans): { sql: string; para
   if (filter.kinds?.length) {
     list('kind', filter.kinds);
     // Lets SQLite use the partial index events_rare_kind.
-    if (!filter.kinds.some((k) => BULK_KINDS.includes(k))) terms.push("kind NOT IN ('task', 'llm_call')");
+    if (!filter.kinds.some((k) => BULK_KINDS.includes(k)))
+      terms.push("kind NOT IN ('task', 'llm_call')");
   }
   const eq = (column: string, value: string | undefined) => {
     if (value !== undefined) {
@@ -79,7 +82,9 @@ export function whereOf(filter: EventFilter, spans?: Spans): { sql: string; para
   eq('agent_role', filter.agentRole);
   if (filter.model !== undefined) {
     // An event without a model of its own belongs to its task's model (the task join).
-    terms.push('(model = ? OR (model IS NULL AND task_id IN (SELECT task_id FROM tasks WHERE model = ?)))');
+    terms.push(
+      '(model = ? OR (model IS NULL AND task_id IN (SELECT task_id FROM tasks WHERE model = ?)))',
+    );
     params.push(filter.model, filter.model);
   }
   eq('status', filter.status);
@@ -131,7 +136,11 @@ export function queryEvents(db: SqliteDb, q: EventQuery, spans?: Spans): EventPa
   };
 }
 
-export async function* iterateEvents(db: SqliteDb, filter: EventFilter, spans?: Spans): AsyncIterable<VigilEvent> {
+export async function* iterateEvents(
+  db: SqliteDb,
+  filter: EventFilter,
+  spans?: Spans,
+): AsyncIterable<VigilEvent> {
   let cursor: string | undefined;
   for (;;) {
     const page = queryEvents(db, { ...filter, limit: 2000, cursor }, spans);
@@ -143,13 +152,22 @@ export async function* iterateEvents(db: SqliteDb, filter: EventFilter, spans?: 
 
 export function countEvents(db: SqliteDb, filter: EventFilter, spans?: Spans): number {
   const { sql, params } = whereOf(filter, spans);
-  return db.prepare(`SELECT count(*) FROM events ${sql}`).pluck().get(...params) as number;
+  return db
+    .prepare(`SELECT count(*) FROM events ${sql}`)
+    .pluck()
+    .get(...params) as number;
 }
 
-export function countByType(db: SqliteDb, filter: EventFilter, spans?: Spans): { type: string; kind: EventKind; count: number }[] {
+export function countByType(
+  db: SqliteDb,
+  filter: EventFilter,
+  spans?: Spans,
+): { type: string; kind: EventKind; count: number }[] {
   const { sql, params } = whereOf(filter, spans);
   return db
-    .prepare(`SELECT type, kind, count(*) AS count FROM events ${sql} GROUP BY type, kind ORDER BY count DESC, type`)
+    .prepare(
+      `SELECT type, kind, count(*) AS count FROM events ${sql} GROUP BY type, kind ORDER BY count DESC, type`,
+    )
     .all(...params) as { type: string; kind: EventKind; count: number }[];
 }
 
@@ -179,8 +197,12 @@ export function aggregateByModel(db: SqliteDb, q: AggregateQuery): ModelAggregat
   if (firstHour < lastHour) {
     const modelTerm = q.model !== undefined ? 'AND model = ?' : '';
     const rows = db
-      .prepare(`SELECT model, ${ROLLUP_SUMS} FROM rollup_hourly WHERE hour >= ? AND hour < ? ${modelTerm} GROUP BY model`)
-      .all(firstHour, lastHour, ...(q.model !== undefined ? [q.model] : [])) as (RollupCounters & { model: string })[];
+      .prepare(
+        `SELECT model, ${ROLLUP_SUMS} FROM rollup_hourly WHERE hour >= ? AND hour < ? ${modelTerm} GROUP BY model`,
+      )
+      .all(firstHour, lastHour, ...(q.model !== undefined ? [q.model] : [])) as (RollupCounters & {
+      model: string;
+    })[];
     for (const r of rows) add(r.model, r);
     if (q.since < firstHour) edges.push([q.since, firstHour]);
     if (lastHour < q.until) edges.push([lastHour, q.until]);
@@ -188,14 +210,18 @@ export function aggregateByModel(db: SqliteDb, q: AggregateQuery): ModelAggregat
     edges.push([q.since, q.until]);
   }
   for (const [from, to] of edges) {
-    const tasks = db.prepare('SELECT * FROM tasks WHERE bucket_ts >= ? AND bucket_ts < ? AND event_count > 0').all(from, to) as TaskRow[];
+    const tasks = db
+      .prepare('SELECT * FROM tasks WHERE bucket_ts >= ? AND bucket_ts < ? AND event_count > 0')
+      .all(from, to) as TaskRow[];
     for (const row of tasks) {
       const c = taskContribution(taskFromRow(row));
       if (q.model === undefined || c.model === q.model) add(c.model, c.c);
     }
     const events = db
-      .prepare(`SELECT * FROM events_v WHERE ts >= ? AND ts < ? AND NOT (kind = 'task' AND task_id IS NOT NULL)
-        AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`)
+      .prepare(
+        `SELECT * FROM events_v WHERE ts >= ? AND ts < ? AND NOT (kind = 'task' AND task_id IS NOT NULL)
+        AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL OR tokens_cache_read IS NOT NULL OR tokens_cache_write IS NOT NULL OR cost_usd IS NOT NULL)`,
+      )
       .all(from, to) as EventRow[];
     for (const row of events) {
       const c = eventContribution(eventFromRow(row));
@@ -204,7 +230,15 @@ export function aggregateByModel(db: SqliteDb, q: AggregateQuery): ModelAggregat
   }
   return [...out]
     .map(([model, c]) => ({ model, ...c }))
-    .filter((m) => m.tasks !== 0 || m.tokensIn !== 0 || m.tokensOut !== 0 || m.tokensCacheRead !== 0 || m.tokensCacheWrite !== 0 || m.costReportedUsd !== 0)
+    .filter(
+      (m) =>
+        m.tasks !== 0 ||
+        m.tokensIn !== 0 ||
+        m.tokensOut !== 0 ||
+        m.tokensCacheRead !== 0 ||
+        m.tokensCacheWrite !== 0 ||
+        m.costReportedUsd !== 0,
+    )
     .sort((a, b) => b.tasks - a.tasks || a.model.localeCompare(b.model));
 }
 
@@ -254,16 +288,25 @@ export function listSessions(db: SqliteDb, q: SessionQuery): SessionInfo[] {
     params.push(q.until);
   }
   const rows = db
-    .prepare(`SELECT * FROM sessions ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''} ORDER BY first_ts DESC LIMIT ?`)
+    .prepare(
+      `SELECT * FROM sessions ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''} ORDER BY first_ts DESC LIMIT ?`,
+    )
     .all(...params, Math.min(q.limit ?? 1000, 100_000)) as SessionRow[];
   return rows.map((r) => sessionInfo(db, r));
 }
 
-export function getSession(db: SqliteDb, sessionId: string): SessionSummary | null {
-  const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+export function getSession(
+  db: SqliteDb,
+  sessionId: string,
+  taskStatus: (taskId: string) => string | null | undefined,
+): SessionSummary | null {
+  const row = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as
+    SessionRow | undefined;
   if (row === undefined) return null;
   const byType = db
-    .prepare('SELECT type, kind, count(*) AS n FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? GROUP BY type, kind')
+    .prepare(
+      'SELECT type, kind, count(*) AS n FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? GROUP BY type, kind',
+    )
     .all(row.first_ts, row.last_ts, sessionId) as { type: string; kind: EventKind; n: number }[];
   const countsByKind: Partial<Record<EventKind, number>> = {};
   const countsByType: Record<string, number> = {};
@@ -271,11 +314,18 @@ export function getSession(db: SqliteDb, sessionId: string): SessionSummary | nu
     countsByKind[r.kind] = (countsByKind[r.kind] ?? 0) + r.n;
     countsByType[r.type] = (countsByType[r.type] ?? 0) + r.n;
   }
-  const taskRows = db
-    .prepare('SELECT status FROM tasks WHERE session_id = ? AND event_count > 0')
-    .all(sessionId) as { status: string | null }[];
+  // The session's tasks: those with a task event in it (found in the session's time window).
+  const taskIds = db
+    .prepare(
+      "SELECT DISTINCT task_id FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? AND kind = 'task' AND task_id IS NOT NULL",
+    )
+    .pluck()
+    .all(row.first_ts, row.last_ts, sessionId) as string[];
+  const taskRows = taskIds.map((id) => ({ status: taskStatus(id) ?? null }));
   const phases = db
-    .prepare('SELECT phase, min(ts) AS first FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? AND phase IS NOT NULL GROUP BY phase ORDER BY first')
+    .prepare(
+      'SELECT phase, min(ts) AS first FROM events WHERE ts >= ? AND ts <= ? AND session_id = ? AND phase IS NOT NULL GROUP BY phase ORDER BY first',
+    )
     .all(row.first_ts, row.last_ts, sessionId) as { phase: string }[];
   return {
     ...sessionInfo(db, row),

@@ -23,7 +23,10 @@ import { SqliteWriter } from './sqlite-writer.js';
  * await store.ingest({ events, checkpoints: [] });
  * const page = await store.queryEvents({ kinds: ['task'], limit: 20 });
  */
-export function createSqliteStore(path: string, options: OpenOptions = {}): Store & { readonly path: string } {
+export function createSqliteStore(
+  path: string,
+  options: OpenOptions = {},
+): Store & { readonly path: string } {
   const db = openSqliteDatabase(path, options);
   let writer: SqliteWriter | null = null;
   let closed = false;
@@ -38,16 +41,23 @@ export function createSqliteStore(path: string, options: OpenOptions = {}): Stor
     }
   };
   const cp = db.prepare('SELECT * FROM checkpoints WHERE path = ?');
-  const spanStmt = db.prepare('SELECT span_first_ts AS first, span_last_ts AS last FROM tasks WHERE rowid_ = ?');
+  const taskStatusStmt = db.prepare('SELECT status FROM tasks WHERE rowid_ = ?').pluck();
+  const spanStmt = db.prepare(
+    'SELECT span_first_ts AS first, span_last_ts AS last FROM tasks WHERE rowid_ = ?',
+  );
   const spans: q.Spans = {
     task: (taskId) => {
       writer ??= new SqliteWriter(db);
       const rowid = writer.findTaskRowid(taskId);
-      return rowid === null ? null : ((spanStmt.get(rowid) as { first: number; last: number } | undefined) ?? null);
+      return rowid === null
+        ? null
+        : ((spanStmt.get(rowid) as { first: number; last: number } | undefined) ?? null);
     },
     session: q.sessionSpanOf(db),
   };
-  const cpByInode = db.prepare('SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1');
+  const cpByInode = db.prepare(
+    'SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1',
+  );
 
   return {
     backend: 'sqlite',
@@ -69,37 +79,67 @@ export function createSqliteStore(path: string, options: OpenOptions = {}): Stor
       }),
     listCheckpoints: () =>
       guard('read checkpoints', () =>
-        (db.prepare('SELECT * FROM checkpoints ORDER BY path').all() as CheckpointRow[]).map(checkpointFromRow),
+        (db.prepare('SELECT * FROM checkpoints ORDER BY path').all() as CheckpointRow[]).map(
+          checkpointFromRow,
+        ),
       ) as Promise<Checkpoint[]>,
     hasEventsFrom: (p: string) =>
-      guard('read sources', () => db.prepare('SELECT 1 FROM sources WHERE file = ? LIMIT 1').get(p) !== undefined),
-    queryEvents: (query: EventQuery) => guard('query events', () => q.queryEvents(db, query, spans)),
+      guard(
+        'read sources',
+        () => db.prepare('SELECT 1 FROM sources WHERE file = ? LIMIT 1').get(p) !== undefined,
+      ),
+    queryEvents: (query: EventQuery) =>
+      guard('query events', () => q.queryEvents(db, query, spans)),
     iterateEvents: (filter: EventFilter) => q.iterateEvents(db, filter, spans),
-    countEvents: (filter: EventFilter) => guard('count events', () => q.countEvents(db, filter, spans)),
-    countByType: (filter: EventFilter) => guard('count events', () => q.countByType(db, filter, spans)),
+    countEvents: (filter: EventFilter) =>
+      guard('count events', () => q.countEvents(db, filter, spans)),
+    countByType: (filter: EventFilter) =>
+      guard('count events', () => q.countByType(db, filter, spans)),
     getTask: (taskId: string) =>
       guard('read tasks', () => {
         writer ??= new SqliteWriter(db);
         const rowid = writer.findTaskRowid(taskId);
-        const row = rowid === null ? undefined : (db.prepare('SELECT * FROM tasks WHERE rowid_ = ?').get(rowid) as TaskRow | undefined);
+        const row =
+          rowid === null
+            ? undefined
+            : (db.prepare('SELECT * FROM tasks WHERE rowid_ = ?').get(rowid) as
+                TaskRow | undefined);
         return row && row.event_count > 0 ? taskFromRow(row) : null;
       }),
-    aggregateByModel: (query: AggregateQuery) => guard('aggregate', () => q.aggregateByModel(db, query)),
+    aggregateByModel: (query: AggregateQuery) =>
+      guard('aggregate', () => q.aggregateByModel(db, query)),
     timeRange: () =>
       guard('read events', () => {
-        const row = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM events').get() as { first: number | null; last: number | null };
-        return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+        const row = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM events').get() as {
+          first: number | null;
+          last: number | null;
+        };
+        return row.first === null || row.last === null
+          ? null
+          : { first: row.first, last: row.last };
       }),
     listSessions: (query: SessionQuery) => guard('list sessions', () => q.listSessions(db, query)),
-    getSession: (id: string) => guard('read session', () => q.getSession(db, id)),
+    getSession: (id: string) =>
+      guard('read session', () =>
+        q.getSession(db, id, (taskId) => {
+          writer ??= new SqliteWriter(db);
+          const rowid = writer.findTaskRowid(taskId);
+          return rowid === null
+            ? undefined
+            : (taskStatusStmt.get(rowid) as string | null | undefined);
+        }),
+      ),
     prune: (before: number, opts: { dryRun: boolean }) =>
       guard('prune', () => {
         const result = prune(db, before, opts.dryRun);
         writer?.resetIndexes();
         return result;
       }),
-    rewriteField: (field: SanitizableField, rewrite: (v: string) => string | null, opts: { dryRun: boolean }) =>
-      guard('sanitize', () => rewriteField(db, field, rewrite, opts.dryRun)),
+    rewriteField: (
+      field: SanitizableField,
+      rewrite: (v: string) => string | null,
+      opts: { dryRun: boolean },
+    ) => guard('sanitize', () => rewriteField(db, field, rewrite, opts.dryRun)),
     checkIntegrity: () => guard('check integrity', () => checkIntegrity(db)),
     close: () => {
       if (!closed) {

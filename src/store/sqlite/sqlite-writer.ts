@@ -1,8 +1,30 @@
-import { bodyHashOf, decodeEvent, encodedBodyHash, encodeEvents, F, STRIDE, type EncodedEvents } from '../../core/encoded.js';
+import {
+  bodyHashOf,
+  decodeEvent,
+  encodedBodyHash,
+  encodeEvents,
+  F,
+  STRIDE,
+  type EncodedEvents,
+} from '../../core/encoded.js';
 import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
 import { hash53 } from '../../core/hash.js';
-import { addCounters, eventContribution, ROLLUP_FIELDS, taskContribution, zeroCounters, type RollupCounters } from '../../core/rollup.js';
-import { emptyTask, foldTaskEvent, mergeTasks, taskBucketTs, touchTaskSpan, type TaskState } from '../../core/tasks.js';
+import {
+  addCounters,
+  eventContribution,
+  ROLLUP_FIELDS,
+  taskContribution,
+  zeroCounters,
+  type RollupCounters,
+} from '../../core/rollup.js';
+import {
+  emptyTask,
+  foldTaskEvent,
+  mergeTasks,
+  taskBucketTs,
+  touchTaskSpan,
+  type TaskState,
+} from '../../core/tasks.js';
 import type { IngestBatch, IngestBatchResult } from '../types.js';
 import { IdIndex } from './id-index.js';
 import { EVENT_COLUMNS, eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
@@ -63,30 +85,55 @@ export class SqliteWriter {
   constructor(private readonly db: SqliteDb) {
     const one = `(${Array(NCOL).fill('?').join(',')})`;
     const cols = EVENT_COLUMNS.join(',');
-    const rcols = ['tasks', 'ended', 'success', 'failure', 'timeout', 'incomplete', 'duration_sum_ms', 'duration_count', 'tokens_in', 'tokens_out', 'tokens_cache_read', 'tokens_cache_write', 'cost_reported_usd'];
-    const taskCols = 'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts, span_first_ts, span_last_ts';
+    const rcols = [
+      'tasks',
+      'ended',
+      'success',
+      'failure',
+      'timeout',
+      'incomplete',
+      'duration_sum_ms',
+      'duration_count',
+      'tokens_in',
+      'tokens_out',
+      'tokens_cache_read',
+      'tokens_cache_write',
+      'cost_reported_usd',
+    ];
+    const taskCols =
+      'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts, span_first_ts, span_last_ts';
     const taskVals = Array(19).fill('?').join(', ');
     this.s = {
-      insertMany: db.prepare(`INSERT INTO events (${cols}) VALUES ${Array(ROWS_PER_INSERT).fill(one).join(',')}`),
+      insertMany: db.prepare(
+        `INSERT INTO events (${cols}) VALUES ${Array(ROWS_PER_INSERT).fill(one).join(',')}`,
+      ),
       insertOne: db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`),
       eventIdBySeq: db.prepare('SELECT id FROM events WHERE seq = ?').pluck(),
       eventBySeq: db.prepare('SELECT * FROM events_v WHERE seq = ?'),
       allSources: db.prepare('SELECT source_id, adapter, file FROM sources'),
-      insertSource: db.prepare('INSERT INTO sources (adapter, file) VALUES (?, ?) ON CONFLICT (adapter, file) DO NOTHING'),
+      insertSource: db.prepare(
+        'INSERT INTO sources (adapter, file) VALUES (?, ?) ON CONFLICT (adapter, file) DO NOTHING',
+      ),
       sourceId: db.prepare('SELECT source_id FROM sources WHERE adapter = ? AND file = ?').pluck(),
       eventsAfter: db.prepare('SELECT seq, id_hash FROM events WHERE seq > ? ORDER BY seq').raw(),
       eventCount: db.prepare('SELECT count(*) FROM events').pluck(),
       taskByRowid: db.prepare('SELECT * FROM tasks WHERE rowid_ = ?'),
       taskIdByRowid: db.prepare('SELECT task_id FROM tasks WHERE rowid_ = ?').pluck(),
-      tasksAfter: db.prepare('SELECT rowid_, key_hash FROM tasks WHERE rowid_ > ? ORDER BY rowid_').raw(),
+      tasksAfter: db
+        .prepare('SELECT rowid_, key_hash FROM tasks WHERE rowid_ > ? ORDER BY rowid_')
+        .raw(),
       taskCount: db.prepare('SELECT count(*) FROM tasks').pluck(),
       insertTask: db.prepare(`INSERT INTO tasks (${taskCols}, rowid_) VALUES (${taskVals}, ?)`),
+      insertTasks: db.prepare(
+        `INSERT INTO tasks (${taskCols}, rowid_) VALUES ${Array(ROWS_PER_INSERT).fill(`(${taskVals}, ?)`).join(', ')}`,
+      ),
       updateTask: db.prepare(`UPDATE tasks SET (${taskCols}) = (${taskVals}) WHERE rowid_ = ?`),
       upsertRollup: db.prepare(
         `INSERT INTO rollup_hourly (hour, model, ${rcols.join(',')}) VALUES (?, ?, ${rcols.map(() => '?').join(',')})
          ON CONFLICT (hour, model) DO UPDATE SET ${rcols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
       ),
-      upsertSession: db.prepare(`INSERT INTO sessions (session_id, first_ts, last_ts, event_count, status, status_ts, tokens_in, tokens_out)
+      upsertSession:
+        db.prepare(`INSERT INTO sessions (session_id, first_ts, last_ts, event_count, status, status_ts, tokens_in, tokens_out)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (session_id) DO UPDATE SET
           first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
@@ -94,11 +141,16 @@ export class SqliteWriter {
           status = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status ELSE status END,
           status_ts = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status_ts ELSE status_ts END,
           tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out`),
-      insertFacet: db.prepare('INSERT OR IGNORE INTO session_facets (session_id, facet, value) VALUES (?, ?, ?)'),
-      upsertCheckpoint: db.prepare(`INSERT OR REPLACE INTO checkpoints (path, adapter, dev, ino, offset, size, head_digest, head_length, lines, content_digest, updated_at)
+      insertFacet: db.prepare(
+        'INSERT OR IGNORE INTO session_facets (session_id, facet, value) VALUES (?, ?, ?)',
+      ),
+      upsertCheckpoint:
+        db.prepare(`INSERT OR REPLACE INTO checkpoints (path, adapter, dev, ino, offset, size, head_digest, head_length, lines, content_digest, updated_at)
         VALUES (@path, @adapter, @dev, @ino, @offset, @size, @headDigest, @headLength, @lines, @contentDigest, @updatedAt)`),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
     };
   }
 
@@ -129,10 +181,12 @@ export class SqliteWriter {
 
   /** The rowid of a stored task, through the in-memory index (read-only use). */
   findTaskRowid(taskId: string): number | null {
-    return this.db.transaction(() => {
-      const index = this.syncTasks();
-      return index.find(hash53(taskId), (rowid) => this.s.taskIdByRowid.get(rowid) === taskId);
-    }).deferred();
+    return this.db
+      .transaction(() => {
+        const index = this.syncTasks();
+        return index.find(hash53(taskId), (rowid) => this.s.taskIdByRowid.get(rowid) === taskId);
+      })
+      .deferred();
   }
 
   private syncIds(): IdIndex {
@@ -162,7 +216,11 @@ export class SqliteWriter {
   private sourceIdOf(adapter: string, file: string | null): number {
     if (this.sources === null) {
       this.sources = new Map();
-      for (const r of this.s.allSources.iterate() as Iterable<{ source_id: number; adapter: string; file: string }>) {
+      for (const r of this.s.allSources.iterate() as Iterable<{
+        source_id: number;
+        adapter: string;
+        file: string;
+      }>) {
         this.sources.set(`${r.adapter}\u0000${r.file}`, r.source_id);
       }
     }
@@ -192,6 +250,7 @@ export class SqliteWriter {
     const committed: number[] = [];
     if (enc.count > 0) {
       const ids = this.syncIds();
+      ids.reserve(enc.count);
       const v = enc.values;
       let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
       const pending: number[] = [];
@@ -261,13 +320,21 @@ export class SqliteWriter {
       conflicts,
       // Decoded on demand: the CLI never reads them, the live bus does.
       get committed() {
-        decoded ??= events ? committed.map((i) => events[i] as VigilEvent) : committed.map((i) => decodeEvent(enc, i));
+        decoded ??= events
+          ? committed.map((i) => events[i] as VigilEvent)
+          : committed.map((i) => decodeEvent(enc, i));
         return decoded;
       },
     };
   }
 
-  private accumulate(v: unknown[], o: number, tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>, sessions: Map<string, SessionDelta>): void {
+  private accumulate(
+    v: unknown[],
+    o: number,
+    tasks: Map<string, TouchedTask>,
+    rollup: Map<string, RollupCounters>,
+    sessions: Map<string, SessionDelta>,
+  ): void {
     const kind = v[o + F.kind] as EventKind;
     const taskId = v[o + F.taskId] as string | null;
     const ts = v[o + F.ts] as number;
@@ -283,13 +350,36 @@ export class SqliteWriter {
         tasks.set(taskId, t);
       }
       if (kind === 'task') {
-        foldTaskEvent(t.partial, ts, model, sessionId, status, v[o + F.durationMs] as number | null, tokensIn, tokensOut,
-          v[o + F.tokensCacheRead] as number | null, v[o + F.tokensCacheWrite] as number | null, v[o + F.costUsd] as number | null);
+        foldTaskEvent(
+          t.partial,
+          ts,
+          model,
+          sessionId,
+          status,
+          v[o + F.durationMs] as number | null,
+          tokensIn,
+          tokensOut,
+          v[o + F.tokensCacheRead] as number | null,
+          v[o + F.tokensCacheWrite] as number | null,
+          v[o + F.costUsd] as number | null,
+        );
       } else touchTaskSpan(t.partial, ts);
     }
-    if ((kind !== 'task' || taskId === null) && (tokensIn !== null || tokensOut !== null || v[o + F.tokensCacheRead] !== null || v[o + F.tokensCacheWrite] !== null || v[o + F.costUsd] !== null)) {
+    if (
+      (kind !== 'task' || taskId === null) &&
+      (tokensIn !== null ||
+        tokensOut !== null ||
+        v[o + F.tokensCacheRead] !== null ||
+        v[o + F.tokensCacheWrite] !== null ||
+        v[o + F.costUsd] !== null)
+    ) {
       const c = eventContribution({
-        kind, taskId, ts, model, tokensIn, tokensOut,
+        kind,
+        taskId,
+        ts,
+        model,
+        tokensIn,
+        tokensOut,
         tokensCacheRead: v[o + F.tokensCacheRead] as number | null,
         tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
         costUsd: v[o + F.costUsd] as number | null,
@@ -299,7 +389,16 @@ export class SqliteWriter {
     if (sessionId !== null) {
       let s = sessions.get(sessionId);
       if (s === undefined) {
-        s = { firstTs: ts, lastTs: ts, count: 0, status: null, statusTs: null, tokensIn: 0, tokensOut: 0, facets: new Set() };
+        s = {
+          firstTs: ts,
+          lastTs: ts,
+          count: 0,
+          status: null,
+          statusTs: null,
+          tokensIn: 0,
+          tokensOut: 0,
+          facets: new Set(),
+        };
         sessions.set(sessionId, s);
       }
       s.count += 1;
@@ -319,11 +418,15 @@ export class SqliteWriter {
   private flushTasks(tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>): void {
     if (tasks.size === 0) return;
     const index = this.syncTasks();
+    index.reserve(tasks.size);
     let nextRowid = Number(this.s.getMeta.get('next_task_rowid') ?? '1');
+    const fresh: unknown[] = [];
+    let freshRows = 0;
     for (const [taskId, t] of tasks) {
       const keyHash = hash53(taskId);
       const rowid = index.find(keyHash, (r) => this.s.taskIdByRowid.get(r) === taskId);
-      const row = rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
+      const row =
+        rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
       const before = row ? taskFromRow(row) : null;
       const after = before ? mergeTasks(before, t.partial) : t.partial;
       if (before) {
@@ -333,9 +436,36 @@ export class SqliteWriter {
       const now = taskContribution(after);
       addTo(rollup, now.hour, now.model, now.c, 1);
       const a = after;
-      const values = [taskId, keyHash, a.model, a.sessionId, a.startedTs, a.endedTs, a.status, a.attempts, a.durationMs, a.tokensIn, a.tokensOut, a.tokensCacheRead, a.tokensCacheWrite, a.costUsd, a.firstTs, a.eventCount, taskBucketTs(a), a.spanFirstTs, a.spanLastTs, rowid ?? nextRowid];
+      const values = [
+        taskId,
+        keyHash,
+        a.model,
+        a.sessionId,
+        a.startedTs,
+        a.endedTs,
+        a.status,
+        a.attempts,
+        a.durationMs,
+        a.tokensIn,
+        a.tokensOut,
+        a.tokensCacheRead,
+        a.tokensCacheWrite,
+        a.costUsd,
+        a.firstTs,
+        a.eventCount,
+        taskBucketTs(a),
+        a.spanFirstTs,
+        a.spanLastTs,
+        rowid ?? nextRowid,
+      ];
       if (rowid === null) {
-        this.s.insertTask.run(values);
+        for (const x of values) fresh.push(x);
+        freshRows += 1;
+        if (freshRows === ROWS_PER_INSERT) {
+          this.s.insertTasks.run(fresh);
+          fresh.length = 0;
+          freshRows = 0;
+        }
         index.insert(keyHash, nextRowid);
         this.tasksRowid = nextRowid;
         nextRowid += 1;
@@ -343,6 +473,9 @@ export class SqliteWriter {
         this.s.updateTask.run(values);
       }
     }
+    const width = fresh.length / Math.max(freshRows, 1);
+    for (let r = 0; r < freshRows; r++)
+      this.s.insertTask.run(fresh.slice(r * width, (r + 1) * width));
     this.s.setMeta.run('next_task_rowid', String(nextRowid));
   }
 
@@ -350,13 +483,26 @@ export class SqliteWriter {
     for (const [key, c] of rollup) {
       if (ROLLUP_FIELDS.every((f) => c[f] === 0)) continue;
       const sep = key.indexOf('\u0000');
-      this.s.upsertRollup.run(Number(key.slice(0, sep)), key.slice(sep + 1), ...ROLLUP_FIELDS.map((f) => c[f]));
+      this.s.upsertRollup.run(
+        Number(key.slice(0, sep)),
+        key.slice(sep + 1),
+        ...ROLLUP_FIELDS.map((f) => c[f]),
+      );
     }
   }
 
   private flushSessions(sessions: Map<string, SessionDelta>): void {
     for (const [id, s] of sessions) {
-      this.s.upsertSession.run(id, s.firstTs, s.lastTs, s.count, s.status, s.statusTs, s.tokensIn, s.tokensOut);
+      this.s.upsertSession.run(
+        id,
+        s.firstTs,
+        s.lastTs,
+        s.count,
+        s.status,
+        s.statusTs,
+        s.tokensIn,
+        s.tokensOut,
+      );
       for (const f of s.facets) {
         const sep = f.indexOf('\u0000');
         this.s.insertFacet.run(id, f.slice(0, sep), f.slice(sep + 1));
@@ -365,7 +511,13 @@ export class SqliteWriter {
   }
 }
 
-function addTo(rollup: Map<string, RollupCounters>, hour: number, model: string, c: RollupCounters, sign: number): void {
+function addTo(
+  rollup: Map<string, RollupCounters>,
+  hour: number,
+  model: string,
+  c: RollupCounters,
+  sign: number,
+): void {
   const key = `${hour}\u0000${model}`;
   let acc = rollup.get(key);
   if (acc === undefined) {
