@@ -64,12 +64,10 @@ Examples:
     register(program, ctx);
   }
   for (const cmd of program.commands)
-    cmd
-      .exitOverride()
-      .configureOutput({
-        writeOut: (s) => ctx.io.stdout.write(s),
-        writeErr: (s) => ctx.io.stderr.write(s),
-      });
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    });
   return program;
 }
 
