@@ -210,6 +210,6 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     prices: { ...SHIPPED_PRICES, ...cfg.prices },
     retentionMs,
     maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
-    batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 20_000,
+    batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 5_000,
   };
 }

@@ -334,7 +334,7 @@ async function ingestLines(
   }
   const logicalPath = logicalPathOf(path);
   const maxLineBytes = options.maxLineBytes ?? 1 << 20;
-  const batchEvents = options.batchEvents ?? 20_000;
+  const batchEvents = options.batchEvents ?? 5_000;
   const checkpointAt = (offset: number, lines: number): Checkpoint => {
     const headLength = Math.min(offset, head.length);
     return {
