@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { EventStatus, VigilEvent } from '../core/event.js';
+import { EMPTY_EVENT_FIELDS, type EventStatus, type VigilEvent } from '../core/event.js';
 import {
   addCounters,
   eventContribution,
@@ -64,19 +64,7 @@ export function makeEvent(overrides: Partial<VigilEvent> = {}): VigilEvent {
     type: 'log_line',
     kind: 'log',
     ts: at('10:00'),
-    sessionId: null,
-    taskId: null,
-    phase: null,
-    agentRole: null,
-    model: null,
-    status: null,
-    durationMs: null,
-    tokensIn: null,
-    tokensOut: null,
-    tokensCacheRead: null,
-    tokensCacheWrite: null,
-    costUsd: null,
-    message: null,
+    ...EMPTY_EVENT_FIELDS,
     source: {
       adapter: 'test',
       file: '/work/logs/agent.jsonl',

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../core/event.js';
+import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
 
 /**
  * An event in export form: seed 003's field names where it has them (`event_id`, `event_type`,
@@ -36,19 +36,7 @@ export const EXPORT_COLUMNS = Object.keys(
     type: '',
     kind: 'log',
     ts: 0,
-    sessionId: null,
-    taskId: null,
-    phase: null,
-    agentRole: null,
-    model: null,
-    status: null,
-    durationMs: null,
-    tokensIn: null,
-    tokensOut: null,
-    tokensCacheRead: null,
-    tokensCacheWrite: null,
-    costUsd: null,
-    message: null,
+    ...EMPTY_EVENT_FIELDS,
     source: { adapter: '', file: null, line: null, offset: null },
     attrs: {},
   }),
