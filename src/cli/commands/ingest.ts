@@ -113,7 +113,7 @@ Examples:
               {
                 stream: ctx.io.stderr,
                 format:
-                  'ingest [{bar}] {percentage}% | {done} / {total} | {events} events | {file}',
+                  'ingest [{bar}] {percentage}% | {done} / {size} | {events} events | {file}',
                 hideCursor: true,
                 clearOnComplete: true,
               },
@@ -124,7 +124,7 @@ Examples:
         let events = 0;
         bar?.start(totalBytes, 0, {
           done: formatBytes(0),
-          total: formatBytes(totalBytes),
+          size: formatBytes(totalBytes),
           events: 0,
           file: '',
         });
@@ -170,9 +170,9 @@ Examples:
               onProgress: (p) =>
                 bar?.update(doneBefore + p.bytesDone, {
                   done: formatBytes(doneBefore + p.bytesDone),
-                  total: formatBytes(totalBytes),
+                  size: formatBytes(totalBytes),
                   events: formatInt(events),
-                  file: relative(ctx.io.cwd, p.file),
+                  file: displayPath(ctx.io.cwd, p.file),
                 }),
             });
             doneBefore += t.bytesRead;
