@@ -22,13 +22,18 @@ export class CliContext {
 
   constructor(readonly io: Io) {}
 
-  get config(): Config {
-    this.cfg ??= loadConfig({
+  /** Loads the configuration; runs before every command's action (the preAction hook). */
+  async init(): Promise<void> {
+    this.cfg = await loadConfig({
       configPath: this.globals.config,
       dataDir: this.globals.dataDir,
       env: this.io.env,
       cwd: this.io.cwd,
     });
+  }
+
+  get config(): Config {
+    if (this.cfg === null) throw new Error('configuration used before CliContext.init()');
     return this.cfg;
   }
 

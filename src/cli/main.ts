@@ -35,8 +35,9 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
     })
     .exitOverride()
-    .hook('preAction', (cmd) => {
-      ctx.globals = cmd.optsWithGlobals();
+    .hook('preAction', async (_program, action) => {
+      ctx.globals = action.optsWithGlobals();
+      await ctx.init();
     })
     .addHelpText(
       'after',

@@ -1,54 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { parse as parseToml } from 'smol-toml';
-import { z } from 'zod';
-
 import { VigilError } from '../core/errors.js';
-import { ModelPrice, SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
+import { SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
+import type { ConfigFile, SourceConfig } from './config-schema.js';
+
+export type { ConfigFile, SourceConfig } from './config-schema.js';
 import { parseDuration } from './duration.js';
-
-export const SourceConfig = z.strictObject({
-  /** A file, folder or glob; `~` expands to the home folder; relative to the config file. */
-  path: z.string().min(1),
-  /** Force an adapter (`vigil formats` lists them); detected when absent. */
-  format: z.string().min(1).optional(),
-  /** Field mapping for `format = "generic"`. */
-  fields: z.record(z.string(), z.string()).optional(),
-  kinds: z.record(z.string(), z.string()).optional(),
-  statuses: z.record(z.string(), z.string()).optional(),
-  type_default: z.string().optional(),
-});
-export type SourceConfig = z.infer<typeof SourceConfig>;
-
-export const ConfigFile = z.strictObject({
-  data_dir: z.string().min(1).optional(),
-  sources: z.array(SourceConfig).optional(),
-  prices: z.record(z.string(), ModelPrice).optional(),
-  retention: z
-    .strictObject({
-      older_than: z
-        .string()
-        .refine((v) => parseDuration(v) !== null, {
-          error: 'expected a duration such as 90d, 12h or 30m',
-        })
-        .optional(),
-    })
-    .optional(),
-  ingest: z
-    .strictObject({
-      max_line_bytes: z
-        .number()
-        .int()
-        .min(1024)
-        .max(256 << 20)
-        .optional(),
-      batch_events: z.number().int().min(1).max(1_000_000).optional(),
-    })
-    .optional(),
-});
-export type ConfigFile = z.infer<typeof ConfigFile>;
 
 /** The resolved configuration: flags over `VIGIL_*` env vars over the TOML file over defaults. */
 export interface Config {
@@ -122,42 +81,6 @@ function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: strin
   return existsSync(xdg) ? xdg : null;
 }
 
-function readConfigFile(path: string): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new VigilError(
-      'VIGIL_ERR_PERMISSION',
-      `cannot read config file ${path}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (error) {
-    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: invalid TOML: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const parsed = ConfigFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key =
-      issue?.path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-        .join('')
-        .replace(/^\./, '') || '(root)';
-    const message =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown key(s) ${issue.keys.join(', ')}`
-        : issue?.message;
-    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: ${key}: ${message}`);
-  }
-  return parsed.data;
-}
-
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
@@ -172,11 +95,12 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * Loads the configuration: `--config`/`VIGIL_CONFIG`, else `./vigil.toml`, else
  * `$XDG_CONFIG_HOME/vigil/config.toml`; then `VIGIL_*` env vars and flags on top.
  */
-export function loadConfig(inputs: ConfigInputs = {}): Config {
+export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
   const env = inputs.env ?? process.env;
   const cwd = inputs.cwd ?? process.cwd();
   const file = findConfigFile(inputs, env, cwd);
-  const cfg: ConfigFile = file ? readConfigFile(file) : {};
+  // The schema (zod, the TOML parser) is loaded only when there is a file to read.
+  const cfg: ConfigFile = file ? (await import('./config-schema.js')).readConfigFile(file) : {};
   const base = file ? resolve(file, '..') : cwd;
   const abs = (p: string) => {
     const expanded = expandHome(p, env);

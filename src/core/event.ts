@@ -1,59 +1,20 @@
 import { z } from 'zod';
 
-/**
- * Normalised kinds: every source vocabulary maps onto these so that "tasks", "tokens" and
- * "cost" mean the same thing whichever framework wrote the event.
- */
-export const EVENT_KINDS = [
-  'task',
-  'llm_call',
-  'agent',
-  'review',
-  'gate',
-  'phase',
-  'session',
-  'board',
-  'bypass',
-  'knowledge',
-  'resolution',
-  'artifact',
-  'verification',
-  'command',
-  'workflow',
-  'resource',
-  'log',
-] as const;
+import { EVENT_KINDS, EVENT_STATUSES } from './vocabulary.js';
+
+export {
+  EMPTY_EVENT_FIELDS,
+  EVENT_KINDS,
+  EVENT_STATUSES,
+  isTerminalStatus,
+  TERMINAL_STATUSES,
+} from './vocabulary.js';
+
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
 
-/**
- * Normalised statuses. `started` and `retrying` are non-terminal; the rest end a task.
- * `unknown` marks an end event that did not say how it ended.
- */
-export const EVENT_STATUSES = [
-  'started',
-  'success',
-  'failure',
-  'timeout',
-  'skipped',
-  'cancelled',
-  'retrying',
-  'blocked',
-  'warned',
-  'unknown',
-] as const;
 export const EventStatus = z.enum(EVENT_STATUSES);
 export type EventStatus = z.infer<typeof EventStatus>;
-
-export const TERMINAL_STATUSES: ReadonlySet<EventStatus> = new Set([
-  'success',
-  'failure',
-  'timeout',
-  'skipped',
-  'cancelled',
-  'blocked',
-  'unknown',
-]);
 
 const text = (max: number) => z.string().max(max).nullable();
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable();
@@ -111,25 +72,3 @@ export const VigilEvent = z.object({
   attrs: z.record(z.string(), z.unknown()),
 });
 export type VigilEvent = z.infer<typeof VigilEvent>;
-
-/** The optional fields of an event, all null: spread it and set what the source gives. */
-export const EMPTY_EVENT_FIELDS = {
-  sessionId: null,
-  taskId: null,
-  phase: null,
-  agentRole: null,
-  model: null,
-  status: null,
-  durationMs: null,
-  tokensIn: null,
-  tokensOut: null,
-  tokensCacheRead: null,
-  tokensCacheWrite: null,
-  costUsd: null,
-  message: null,
-} as const satisfies Partial<VigilEvent>;
-
-/** True when a status ends a task (success, failure, timeout, ...). */
-export function isTerminalStatus(status: EventStatus | null): boolean {
-  return status !== null && TERMINAL_STATUSES.has(status);
-}

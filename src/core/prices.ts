@@ -1,13 +1,10 @@
-import { z } from 'zod';
-
-/** USD per million tokens. */
-export const ModelPrice = z.object({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cache_read: z.number().nonnegative().optional(),
-  cache_write: z.number().nonnegative().optional(),
-});
-export type ModelPrice = z.infer<typeof ModelPrice>;
+/** USD per million tokens; cache prices default to the input price. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cache_read?: number;
+  cache_write?: number;
+}
 
 /** The date the shipped prices were taken from the providers' public price lists. */
 export const PRICES_TAKEN_ON = '2025-10-01';

@@ -1,4 +1,5 @@
-import { isTerminalStatus, type EventStatus, type VigilEvent } from './event.js';
+import type { EventStatus, VigilEvent } from './event.js';
+import { isTerminalStatus } from './vocabulary.js';
 
 /**
  * One task as the join of its events: the model may come from the start event and the

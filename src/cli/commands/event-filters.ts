@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 
-import { EVENT_KINDS, EVENT_STATUSES, type EventKind, type EventStatus } from '../../core/event.js';
+import {
+  EVENT_KINDS,
+  EVENT_STATUSES,
+  type EventKind,
+  type EventStatus,
+} from '../../core/vocabulary.js';
 import { VigilError } from '../../core/errors.js';
 import type { EventFilter } from '../../store/types.js';
 import type { CliContext } from '../context.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 
 import type { CliContext } from '../context.js';
-import { createConfiguredRegistry } from '../registry.js';
 import { renderTable } from '../output/table.js';
 
 export function registerFormats(program: Command, ctx: CliContext): void {
@@ -9,7 +8,8 @@ export function registerFormats(program: Command, ctx: CliContext): void {
     .command('formats')
     .description('List the source formats (adapters) Vigil reads, for --format')
     .option('--json', 'as JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      const { createConfiguredRegistry } = await import('../registry.js');
       const registry = createConfiguredRegistry(ctx.config);
       const rows = registry.adapters.map((a) => ({
         name: a.name,

@@ -1,13 +1,10 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
 
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 
-import { discoverFiles } from '../../ingest/discover.js';
-import { ingestFiles, type IngestTotals, type RejectReport } from '../../ingest/ingest-files.js';
+import type { IngestTotals, RejectReport } from '../../ingest/ingest-files.js';
 import type { CliContext } from '../context.js';
-import { createConfiguredRegistry } from '../registry.js';
 import { formatInt, safeText } from '../output/table.js';
 
 const MAX_PRINTED_REJECTS = 200;
@@ -54,6 +51,18 @@ Examples:
     )
     .action(
       async (paths: string[], opts: { format?: string; json?: boolean; progress: boolean }) => {
+        // Loaded here, not at start-up: only ingest needs the adapters and the pipeline.
+        const [
+          { default: cliProgress },
+          { discoverFiles },
+          { ingestFiles },
+          { createConfiguredRegistry },
+        ] = await Promise.all([
+          import('cli-progress'),
+          import('../../ingest/discover.js'),
+          import('../../ingest/ingest-files.js'),
+          import('../registry.js'),
+        ]);
         const cfg = ctx.config;
         const registry = createConfiguredRegistry(cfg);
         const groups: Group[] = [];
@@ -112,8 +121,7 @@ Examples:
           ? new cliProgress.SingleBar(
               {
                 stream: ctx.io.stderr,
-                format:
-                  'ingest [{bar}] {percentage}% | {done} / {size} | {events} events | {file}',
+                format: 'ingest [{bar}] {percentage}% | {done} / {size} | {events} events | {file}',
                 hideCursor: true,
                 clearOnComplete: true,
               },

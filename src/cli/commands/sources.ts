@@ -2,9 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
-import { discoverFiles } from '../../ingest/discover.js';
 import type { CliContext } from '../context.js';
-import { createConfiguredRegistry } from '../registry.js';
 import { renderTable } from '../output/table.js';
 
 function head(path: string): { text: string; size: number } | null {
@@ -32,6 +30,10 @@ export function registerSources(program: Command, ctx: CliContext): void {
     .argument('[paths...]', 'paths to inspect instead of the configured sources')
     .option('--json', 'as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
+      const [{ discoverFiles }, { createConfiguredRegistry }] = await Promise.all([
+        import('../../ingest/discover.js'),
+        import('../registry.js'),
+      ]);
       const cfg = ctx.config;
       const registry = createConfiguredRegistry(cfg);
       const store = ctx.storeExists ? ctx.openStore() : null;

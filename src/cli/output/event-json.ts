@@ -1,4 +1,5 @@
-import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../core/event.js';
+import type { VigilEvent } from '../../core/event.js';
+import { EMPTY_EVENT_FIELDS } from '../../core/vocabulary.js';
 
 /**
  * An event in export form: seed 003's field names where it has them (`event_id`, `event_type`,

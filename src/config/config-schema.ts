@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+
+import { VigilError } from '../core/errors.js';
+import { parseDuration } from './duration.js';
+
+/** USD per million tokens, as written under `[prices."model"]`. */
+const ModelPrice = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cache_read: z.number().nonnegative().optional(),
+  cache_write: z.number().nonnegative().optional(),
+});
+
+export const SourceConfig = z.strictObject({
+  /** A file, folder or glob; `~` expands to the home folder; relative to the config file. */
+  path: z.string().min(1),
+  /** Force an adapter (`vigil formats` lists them); detected when absent. */
+  format: z.string().min(1).optional(),
+  /** Field mapping for `format = "generic"`. */
+  fields: z.record(z.string(), z.string()).optional(),
+  kinds: z.record(z.string(), z.string()).optional(),
+  statuses: z.record(z.string(), z.string()).optional(),
+  type_default: z.string().optional(),
+});
+export type SourceConfig = z.infer<typeof SourceConfig>;
+
+export const ConfigFile = z.strictObject({
+  data_dir: z.string().min(1).optional(),
+  sources: z.array(SourceConfig).optional(),
+  prices: z.record(z.string(), ModelPrice).optional(),
+  retention: z
+    .strictObject({
+      older_than: z
+        .string()
+        .refine((v) => parseDuration(v) !== null, {
+          error: 'expected a duration such as 90d, 12h or 30m',
+        })
+        .optional(),
+    })
+    .optional(),
+  ingest: z
+    .strictObject({
+      max_line_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(256 << 20)
+        .optional(),
+      batch_events: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
+});
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** Reads and validates a TOML config file; errors name the file and the key. */
+export function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new VigilError(
+      'VIGIL_ERR_PERMISSION',
+      `cannot read config file ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: invalid TOML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key =
+      issue?.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '') || '(root)';
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.join(', ')}`
+        : issue?.message;
+    throw new VigilError('VIGIL_ERR_CONFIG', `${path}: ${key}: ${message}`);
+  }
+  return parsed.data;
+}
