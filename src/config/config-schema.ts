@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { VigilError } from '../core/errors.js';
 import { parseDuration } from './duration.js';
 
+/** When line files are parsed in a worker thread: `auto` for files with 8 MiB or more to read. */
+export const PARSE_WORKER_MODES = ['never', 'auto', 'always'] as const;
+export type ParseWorkerMode = (typeof PARSE_WORKER_MODES)[number];
+
 /** USD per million tokens, as written under `[prices."model"]`. */
 const ModelPrice = z.strictObject({
   input: z.number().nonnegative(),
@@ -50,6 +54,7 @@ export const ConfigFile = z.strictObject({
         .max(256 << 20)
         .optional(),
       batch_events: z.number().int().min(1).max(1_000_000).optional(),
+      parse_worker: z.enum(PARSE_WORKER_MODES).optional(),
     })
     .optional(),
 });

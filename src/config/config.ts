@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { VigilError } from '../core/errors.js';
 import { SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
-import type { ConfigFile, SourceConfig } from './config-schema.js';
+import type { ConfigFile, ParseWorkerMode, SourceConfig } from './config-schema.js';
 
 export type { ConfigFile, SourceConfig } from './config-schema.js';
 import { parseDuration } from './duration.js';
@@ -22,6 +22,8 @@ export interface Config {
   retentionMs: number;
   maxLineBytes: number;
   batchEvents: number;
+  /** Parse large line files in a worker thread: faster, about 90 MiB more resident memory. */
+  parseWorker: ParseWorkerMode;
 }
 
 export interface ConfigInputs {
@@ -81,6 +83,16 @@ function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: strin
   return existsSync(xdg) ? xdg : null;
 }
 
+function envWorker(env: NodeJS.ProcessEnv): ParseWorkerMode | undefined {
+  const v = env['VIGIL_INGEST_WORKER'];
+  if (v === undefined || v === '') return undefined;
+  if (v === 'never' || v === 'auto' || v === 'always') return v;
+  throw new VigilError(
+    'VIGIL_ERR_CONFIG',
+    `VIGIL_INGEST_WORKER=${v}: expected never, auto or always`,
+  );
+}
+
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
@@ -135,5 +147,6 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     retentionMs,
     maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
     batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 5_000,
+    parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
   };
 }

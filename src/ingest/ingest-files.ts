@@ -27,6 +27,8 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** Events per transaction. */
   batchEvents?: number;
+  /** Parse line files in a worker thread: never (default), auto (8 MiB or more to read), always. */
+  parseWorker?: 'never' | 'auto' | 'always';
   /** Files found by walking a folder or glob: undetected ones are skipped quietly. */
   discovered?: ReadonlySet<string>;
   onProgress?: (progress: { file: string; bytesDone: number }) => void;
@@ -305,12 +307,15 @@ async function resumePoint(
   return { offset: 0, lines: 0, note: null };
 }
 
-/** Files with at least this much to read are parsed in a worker thread (env VIGIL_INGEST_WORKER). */
+/** With `parseWorker: 'auto'`, files with at least this much to read are parsed in a worker. */
 const WORKER_MIN_BYTES = 8 << 20;
 
-function useWorker(adapter: LineAdapter, bytes: number): boolean {
-  const mode = process.env['VIGIL_INGEST_WORKER'] ?? 'auto';
-  if (mode === 'never' || !BUILTIN_ADAPTERS.includes(adapter)) return false;
+function useWorker(
+  mode: IngestOptions['parseWorker'],
+  adapter: LineAdapter,
+  bytes: number,
+): boolean {
+  if (mode === undefined || mode === 'never' || !BUILTIN_ADAPTERS.includes(adapter)) return false;
   return mode === 'always' || bytes >= WORKER_MIN_BYTES;
 }
 
@@ -352,6 +357,7 @@ async function ingestLines(
     };
   };
   const batches: AsyncIterable<ParsedBatch> | Iterable<ParsedBatch> = useWorker(
+    options.parseWorker,
     adapter,
     id.size - start.offset,
   )

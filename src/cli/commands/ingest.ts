@@ -170,6 +170,7 @@ Examples:
               discovered: group.discovered,
               maxLineBytes: cfg.maxLineBytes,
               batchEvents: cfg.batchEvents,
+              parseWorker: cfg.parseWorker,
               signal: abort.signal,
               onReject,
               onCommit: (r) => {
