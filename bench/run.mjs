@@ -26,11 +26,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n, d = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-async function vigil(dataDir, args) {
+async function vigil(dataDir, args, env = {}) {
   const t0 = performance.now();
   const { stdout } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], {
     maxBuffer: 64 << 20,
-    env: { ...process.env, TZ: 'UTC' },
+    env: { ...process.env, TZ: 'UTC', ...env },
   });
   return { ms: performance.now() - t0, stdout };
 }
@@ -48,6 +48,13 @@ async function main() {
   const first = await vigil(dataDir, ['ingest', file, '--json']);
   const r1 = JSON.parse(first.stdout);
   if (r1.inserted !== N) throw new Error(`expected ${N} inserted, got ${r1.inserted}`);
+
+  log('ingest with the parse worker (opt-in), into a separate store...');
+  const workerDir = join(work, 'data-worker');
+  const rw = JSON.parse(
+    (await vigil(workerDir, ['ingest', file, '--json'], { VIGIL_INGEST_WORKER: 'always' })).stdout,
+  );
+  rmSync(workerDir, { recursive: true, force: true });
 
   log('ingest again (unchanged file)...');
   const reruns = [];
@@ -181,6 +188,8 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
 - Ingest is the whole pipeline, from \`vigil ingest FILE\` as a process: read, split, parse,
   validate (seed 003 schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
   ${fmt(r1.inserted)} events stored in ${fmt(r1.seconds, 2)} s; database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
+- With the optional parse worker (\`[ingest] parse_worker = "always"\`): ${fmt(rw.inserted / rw.seconds)} events/s,
+  peak RSS ${fmt(rw.peak_rss_bytes / (1 << 20))} MiB (parsing on a second thread; more resident memory).
 - The second million went into a store that already held the first: ${fmt(rate2)} events/s against
   ${fmt(rate1)} events/s into the empty store.
 - \`summary\` in-process (the store query plus the summary): whole range ${fmt(sumAll, 2)} ms, one

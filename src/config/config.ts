@@ -22,7 +22,7 @@ export interface Config {
   retentionMs: number;
   maxLineBytes: number;
   batchEvents: number;
-  /** Parse large line files in a worker thread: faster, about 90 MiB more resident memory. */
+  /** Parse large line files in a worker thread: uses a second core and about 90 MiB more memory. */
   parseWorker: ParseWorkerMode;
 }
 
