@@ -183,10 +183,10 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
 
 ## Details
 
-- Input: ${fmt(gen.events)} seed-003 KPI events (task_start/task_end pairs over 30 days, 5 models,
+- Input: ${fmt(gen.events)} KPI tracker events (task_start/task_end pairs over 30 days, 5 models,
   random UUID event ids), ${fmt(gen.bytes / 1e6, 1)} MB of JSONL (bench/generate-kpi.mjs).
 - Ingest is the whole pipeline, from \`vigil ingest FILE\` as a process: read, split, parse,
-  validate (seed 003 schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
+  validate (the KPI tracker schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
   ${fmt(r1.inserted)} events stored in ${fmt(r1.seconds, 2)} s; database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
 - With the optional parse worker (\`[ingest] parse_worker = "always"\`): ${fmt(rw.inserted / rw.seconds)} events/s,
   peak RSS ${fmt(rw.peak_rss_bytes / (1 << 20))} MiB (parsing on a second thread; more resident memory).

@@ -30,7 +30,7 @@ export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Formats a period as seed 003 does: the first and the last day it covers. */
+/** Formats a period as the KPI tracker does: the first and the last day it covers. */
 export function periodDates(start: number, end: number): { start: string; end: string } {
   return { start: isoDate(start), end: isoDate(Math.max(start, end - 1)) };
 }

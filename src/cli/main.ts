@@ -46,7 +46,7 @@ Exit codes: 0 ok, 1 no data for the period, 2 parse or usage error, 3 file not f
 
 Examples:
   vigil ingest .droid/kpis.jsonl          ingest a KPI file (re-runs read only new lines)
-  vigil summary --since 2026-02-10        seed 003's KPI summary
+  vigil summary --since 2026-02-10        the KPI tracker's KPI summary
   vigil export --format csv -o kpis.csv   export the events of the last 7 days
   vigil events --kind llm_call --latest 20`,
     );

@@ -29,7 +29,7 @@ const collect = (value: string, previous: string[] = []) => [
   ...value.split(',').filter(Boolean),
 ];
 
-/** The event filters shared by `events` and `export` (seed 002's EventLog queries). */
+/** The event filters shared by `events` and `export` (VibeForge's EventLog queries). */
 export function addFilterOptions(
   cmd: Command,
   defaults: { since?: string; until?: string } = {},

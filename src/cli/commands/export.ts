@@ -34,8 +34,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-JSON is seed 003's shape: {"period": {...}, "summary": {...}, "by_model": [...], "events": [...]},
-events in time order with seed 003's field names (event_id, event_type, timestamp, task_id,
+JSON is the KPI tracker's shape: {"period": {...}, "summary": {...}, "by_model": [...], "events": [...]},
+events in time order with the KPI tracker's field names (event_id, event_type, timestamp, task_id,
 tokens_input, tokens_output, duration_seconds, status, error_message, ...). CSV has one row per
 event with the same columns. Memory stays bounded however many events there are.
 ${FILTER_HELP}

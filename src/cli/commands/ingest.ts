@@ -44,7 +44,7 @@ Exit codes: 0 ok, 2 some lines were rejected (the rest were stored), 3 a file wa
 not readable, or the disk is full.
 
 Examples:
-  vigil ingest                          the configured sources (or the seeds' default paths)
+  vigil ingest                          the configured sources (or the supported frameworks' default paths)
   vigil ingest .droid/kpis.jsonl
   vigil ingest workspaces/ "state/telemetry/*.jsonl"
   vigil ingest --format generic logs/agent.jsonl`,

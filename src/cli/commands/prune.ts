@@ -8,7 +8,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
   program
     .command('prune')
     .description(
-      'Delete events older than a retention period (seed 003: 90 days for task and session ids)',
+      'Delete events older than a retention period (the KPI tracker: 90 days for task and session ids)',
     )
     .option(
       '--older-than <duration>',
@@ -22,7 +22,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
 Runs in one transaction: killed at any moment, the store is either as before or fully pruned,
 and a rerun is idempotent. Ingest running at the same time waits for it and loses nothing.
 Hourly aggregates (counts, tokens and cost by model: no ids, no text) are kept, so summaries of
-pruned periods still work; seed 003 keeps model and token data indefinitely.
+pruned periods still work; the KPI tracker keeps model and token data indefinitely.
 
 Examples:
   vigil prune --older-than 90d --dry-run

@@ -5,7 +5,7 @@ import { sanitizeText } from '../../core/sanitize.js';
 import type { SanitizableField } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 
-/** `--field` names: seed 003's `error_message` is the event's message. */
+/** `--field` names: the KPI tracker's `error_message` is the event's message. */
 const FIELDS: Record<string, SanitizableField> = {
   error_message: 'message',
   message: 'message',

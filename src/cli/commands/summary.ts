@@ -14,7 +14,7 @@ export interface RangeOptions {
   model?: string;
 }
 
-/** Resolves seed 003's range flags: since defaults to 7 days ago, until to now. */
+/** Resolves the KPI tracker's range flags: since defaults to 7 days ago, until to now. */
 export function resolveRange(
   ctx: CliContext,
   opts: RangeOptions,
@@ -29,7 +29,7 @@ export function resolveRange(
 
 const round = (n: number | null, digits: number) => (n === null ? null : Number(n.toFixed(digits)));
 
-/** Seed 003's JSON summary object (golden path 2), with Vigil's additional fields. */
+/** The KPI tracker's JSON summary object (golden path 2), with Vigil's additional fields. */
 export function summaryJson(s: Summary): Record<string, unknown> {
   return {
     total_tasks: s.totalTasks,
@@ -112,7 +112,7 @@ export function summaryCsv(s: Summary): string {
   return toCsv(CSV_HEADER, rows);
 }
 
-/** Seed 003's table layout (section 3.D). */
+/** The KPI tracker's table layout (section 3.D). */
 export function summaryTable(s: Summary): string {
   const p = periodDates(s.period.start, s.period.end);
   const title = `KPI Summary (${p.start} to ${p.end})`;
@@ -139,7 +139,7 @@ export function summaryTable(s: Summary): string {
   if (s.costReportedUsd > 0) out += row('Cost reported:', formatUsd(s.costReportedUsd));
   if (s.byModel.length > 0) {
     out += '\nBy Model:\n';
-    // Seed 003's layout: values start in column 21, like the rows above; longer names push it.
+    // The KPI tracker's layout: values start in column 21, like the rows above; longer names push it.
     const width = Math.max(18, ...s.byModel.map((m) => (m.model || '(no model)').length + 2));
     for (const m of s.byModel) {
       const name = `${m.model || '(no model)'}:`.padEnd(width);
@@ -155,7 +155,7 @@ export function registerSummary(program: Command, ctx: CliContext): void {
   program
     .command('summary')
     .description(
-      'KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model (seed 003)',
+      'KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model, in the KPI tracker's layout',
     )
     .option('--since <date>', 'start: YYYY-MM-DD, ISO-8601 time or a duration back (7d)', '7d')
     .option('--until <date>', 'end (a date includes that whole day)', 'now')

@@ -2,7 +2,7 @@ import type { VigilEvent } from '../../core/event.js';
 import { EMPTY_EVENT_FIELDS } from '../../core/vocabulary.js';
 
 /**
- * An event in export form: seed 003's field names where it has them (`event_id`, `event_type`,
+ * An event in export form: the KPI tracker's field names where it has them (`event_id`, `event_type`,
  * `tokens_input`, `duration_seconds`, `error_message`, ...), snake_case for the rest.
  */
 export function eventToExport(e: VigilEvent): Record<string, unknown> {
