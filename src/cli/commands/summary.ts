@@ -155,7 +155,7 @@ export function registerSummary(program: Command, ctx: CliContext): void {
   program
     .command('summary')
     .description(
-      'KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model, in the KPI tracker's layout',
+      "KPI summary for a time range: tasks, success rate, average duration, tokens, cost, per model, in the KPI tracker's layout",
     )
     .option('--since <date>', 'start: YYYY-MM-DD, ISO-8601 time or a duration back (7d)', '7d')
     .option('--until <date>', 'end (a date includes that whole day)', 'now')
