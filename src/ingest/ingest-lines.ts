@@ -1,0 +1,121 @@
+import { digest, logicalPathOf } from '../sources/shared/fields.js';
+import { BUILTIN_ADAPTERS } from '../sources/registry.js';
+import type { LineAdapter } from '../sources/types.js';
+import type { Checkpoint, Store } from '../store/types.js';
+import type { CommitFn, Identity, RejectFn } from './file-context.js';
+import type { FileResult, IngestOptions } from './ingest-files.js';
+import { LineReader } from './line-reader.js';
+import { parseBatch, type ParsedBatch } from './parse-lines.js';
+import { resumePoint } from './resume-point.js';
+import { workerBatches } from './worker-batches.js';
+
+/** With `parseWorker: 'auto'`, files with at least this much to read are parsed in a worker. */
+const WORKER_MIN_BYTES = 8 << 20;
+
+function useWorker(
+  mode: IngestOptions['parseWorker'],
+  adapter: LineAdapter,
+  bytes: number,
+): boolean {
+  if (mode === undefined || mode === 'never' || !BUILTIN_ADAPTERS.includes(adapter)) return false;
+  return mode === 'always' || bytes >= WORKER_MIN_BYTES;
+}
+
+/**
+ * Ingests a JSONL file from its checkpoint: batches of parsed lines, each committed with the
+ * checkpoint just past its last line.
+ */
+export async function ingestLines(
+  fd: number,
+  path: string,
+  adapter: LineAdapter,
+  id: Identity,
+  head: Buffer,
+  store: Store,
+  options: IngestOptions,
+  result: FileResult,
+  reject: RejectFn,
+  commit: CommitFn,
+): Promise<void> {
+  const start = await resumePoint(store, fd, path, id, head);
+  result.note = start.note;
+  if (start.offset === id.size && start.note === null) {
+    result.status = 'unchanged';
+    return;
+  }
+  const logicalPath = logicalPathOf(path);
+  const maxLineBytes = options.maxLineBytes ?? 1 << 20;
+  const batchEvents = options.batchEvents ?? 5_000;
+  const checkpointAt = (offset: number, lines: number): Checkpoint => {
+    const headLength = Math.min(offset, head.length);
+    return {
+      path,
+      adapter: adapter.name,
+      dev: id.dev,
+      ino: id.ino,
+      offset,
+      size: id.size,
+      headDigest: digest(head.subarray(0, headLength).toString('latin1')),
+      headLength,
+      lines,
+      contentDigest: null,
+      updatedAt: Date.now(),
+    };
+  };
+  const batches: AsyncIterable<ParsedBatch> | Iterable<ParsedBatch> = useWorker(
+    options.parseWorker,
+    adapter,
+    id.size - start.offset,
+  )
+    ? workerBatches({
+        file: path,
+        logicalPath,
+        adapter: adapter.name,
+        start: start.offset,
+        startLine: start.lines,
+        limit: id.size,
+        maxLineBytes,
+        batchEvents,
+      })
+    : inThreadBatches(
+        fd,
+        adapter,
+        { file: path, logicalPath, maxLineBytes },
+        start,
+        id.size,
+        batchEvents,
+      );
+  let end = start.offset;
+  let lines = start.lines;
+  for await (const batch of batches) {
+    for (const r of batch.rejects) reject(r.line, r.reason, r.message);
+    await commit(batch.encoded, checkpointAt(batch.end, batch.lines));
+    result.bytesRead += batch.end - end;
+    end = batch.end;
+    lines = batch.lines;
+    options.onProgress?.({ file: path, bytesDone: end - start.offset });
+    if (options.signal?.aborted) break;
+  }
+  if (end === start.offset && start.note !== null)
+    await commit({ count: 0, values: [] }, checkpointAt(end, lines));
+  result.lines = lines - start.lines;
+  result.partialLine = end < id.size && !options.signal?.aborted;
+}
+
+function* inThreadBatches(
+  fd: number,
+  adapter: LineAdapter,
+  where: { file: string; logicalPath: string; maxLineBytes: number },
+  start: { offset: number; lines: number },
+  limit: number,
+  batchEvents: number,
+): Generator<ParsedBatch> {
+  const reader = new LineReader(fd, start.offset, where.maxLineBytes, 4 << 20, limit);
+  let line = start.lines;
+  for (;;) {
+    const batch = parseBatch(reader, adapter, where, line, batchEvents);
+    if (batch === null) return;
+    line = batch.lines;
+    yield batch;
+  }
+}
