@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { VigilError } from '../../core/errors.js';
-import { sanitizeText } from '../../core/sanitize.js';
+import { sanitizeText } from '../../core/sanitize/index.js';
 import type { SanitizableField } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 

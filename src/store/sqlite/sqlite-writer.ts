@@ -7,49 +7,26 @@ import {
   STRIDE,
   type EncodedEvents,
 } from '../../core/encoded.js';
-import type { EventKind, EventStatus, VigilEvent } from '../../core/event.js';
+import type { VigilEvent } from '../../core/event.js';
 import { hash53 } from '../../core/hash.js';
-import {
-  addCounters,
-  eventContribution,
-  ROLLUP_FIELDS,
-  taskContribution,
-  zeroCounters,
-  type RollupCounters,
-} from '../../core/rollup.js';
-import {
-  emptyTask,
-  foldTaskEvent,
-  mergeTasks,
-  taskBucketTs,
-  touchTaskSpan,
-  type TaskState,
-} from '../../core/tasks.js';
+import { ROLLUP_FIELDS, taskContribution, type RollupCounters } from '../../core/rollup.js';
+import { mergeTasks, taskBucketTs } from '../../core/tasks.js';
 import type { IngestBatch, IngestBatchResult } from '../types.js';
+import {
+  accumulateEvent,
+  addTo,
+  type SessionDelta,
+  type TouchedTask,
+} from './batch-accumulator.js';
 import { IdIndex } from './id-index.js';
-import { EVENT_COLUMNS, eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
+import { eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
-
-/** Rows bound per INSERT statement: amortises statement overhead without huge SQL. */
-const ROWS_PER_INSERT = 16;
-const NCOL = EVENT_COLUMNS.length;
-
-interface SessionDelta {
-  firstTs: number;
-  lastTs: number;
-  count: number;
-  status: string | null;
-  statusTs: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  facets: Set<string>;
-}
-
-/** A task touched by the batch: its folded partial state and where it lives, if stored. */
-interface TouchedTask {
-  partial: TaskState;
-  rowid: number | null;
-}
+import {
+  NCOL,
+  prepareWriterStatements,
+  ROWS_PER_INSERT,
+  type WriterStatements,
+} from './writer-statements.js';
 
 /**
  * The SQLite write path. One IMMEDIATE transaction per batch: dedupe, insert, fold tasks,
@@ -80,78 +57,10 @@ export class SqliteWriter {
     }
     return this.s.eventIdBySeq.get(seq) === this.probeId;
   };
-  private readonly s;
+  private readonly s: WriterStatements;
 
   constructor(private readonly db: SqliteDb) {
-    const one = `(${Array(NCOL).fill('?').join(',')})`;
-    const cols = EVENT_COLUMNS.join(',');
-    const rcols = [
-      'tasks',
-      'ended',
-      'success',
-      'failure',
-      'timeout',
-      'incomplete',
-      'duration_sum_ms',
-      'duration_count',
-      'tokens_in',
-      'tokens_out',
-      'tokens_cache_read',
-      'tokens_cache_write',
-      'cost_reported_usd',
-    ];
-    const taskCols =
-      'task_id, key_hash, model, session_id, started_ts, ended_ts, status, attempts, duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, first_ts, event_count, bucket_ts, span_first_ts, span_last_ts';
-    const taskVals = Array(19).fill('?').join(', ');
-    this.s = {
-      insertMany: db.prepare(
-        `INSERT INTO events (${cols}) VALUES ${Array(ROWS_PER_INSERT).fill(one).join(',')}`,
-      ),
-      insertOne: db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`),
-      eventIdBySeq: db.prepare('SELECT id FROM events WHERE seq = ?').pluck(),
-      eventBySeq: db.prepare('SELECT * FROM events_v WHERE seq = ?'),
-      allSources: db.prepare('SELECT source_id, adapter, file FROM sources'),
-      insertSource: db.prepare(
-        'INSERT INTO sources (adapter, file) VALUES (?, ?) ON CONFLICT (adapter, file) DO NOTHING',
-      ),
-      sourceId: db.prepare('SELECT source_id FROM sources WHERE adapter = ? AND file = ?').pluck(),
-      eventsAfter: db.prepare('SELECT seq, id_hash FROM events WHERE seq > ? ORDER BY seq').raw(),
-      eventCount: db.prepare('SELECT count(*) FROM events').pluck(),
-      taskByRowid: db.prepare('SELECT * FROM tasks WHERE rowid_ = ?'),
-      taskIdByRowid: db.prepare('SELECT task_id FROM tasks WHERE rowid_ = ?').pluck(),
-      tasksAfter: db
-        .prepare('SELECT rowid_, key_hash FROM tasks WHERE rowid_ > ? ORDER BY rowid_')
-        .raw(),
-      taskCount: db.prepare('SELECT count(*) FROM tasks').pluck(),
-      insertTask: db.prepare(`INSERT INTO tasks (${taskCols}, rowid_) VALUES (${taskVals}, ?)`),
-      insertTasks: db.prepare(
-        `INSERT INTO tasks (${taskCols}, rowid_) VALUES ${Array(ROWS_PER_INSERT).fill(`(${taskVals}, ?)`).join(', ')}`,
-      ),
-      updateTask: db.prepare(`UPDATE tasks SET (${taskCols}) = (${taskVals}) WHERE rowid_ = ?`),
-      upsertRollup: db.prepare(
-        `INSERT INTO rollup_hourly (hour, model, ${rcols.join(',')}) VALUES (?, ?, ${rcols.map(() => '?').join(',')})
-         ON CONFLICT (hour, model) DO UPDATE SET ${rcols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-      ),
-      upsertSession:
-        db.prepare(`INSERT INTO sessions (session_id, first_ts, last_ts, event_count, status, status_ts, tokens_in, tokens_out)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (session_id) DO UPDATE SET
-          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
-          event_count = event_count + excluded.event_count,
-          status = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status ELSE status END,
-          status_ts = CASE WHEN excluded.status_ts IS NOT NULL AND (status_ts IS NULL OR excluded.status_ts >= status_ts) THEN excluded.status_ts ELSE status_ts END,
-          tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out`),
-      insertFacet: db.prepare(
-        'INSERT OR IGNORE INTO session_facets (session_id, facet, value) VALUES (?, ?, ?)',
-      ),
-      upsertCheckpoint:
-        db.prepare(`INSERT OR REPLACE INTO checkpoints (path, adapter, dev, ino, offset, size, head_digest, head_length, lines, content_digest, updated_at)
-        VALUES (@path, @adapter, @dev, @ino, @offset, @size, @headDigest, @headLength, @lines, @contentDigest, @updatedAt)`),
-      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
-    };
+    this.s = prepareWriterStatements(db);
   }
 
   /** Forgets the in-memory indexes (after a failed transaction or a prune); rebuilt on use. */
@@ -300,7 +209,7 @@ export class SqliteWriter {
         }
         inserted += 1;
         committed.push(i);
-        this.accumulate(v, o, tasks, rollup, sessions);
+        accumulateEvent(v, o, tasks, rollup, sessions);
       }
       for (let r = 0; r < filled; r++) this.s.insertOne.run(params.slice(r * NCOL, (r + 1) * NCOL));
       this.probeValues = [];
@@ -326,93 +235,6 @@ export class SqliteWriter {
         return decoded;
       },
     };
-  }
-
-  private accumulate(
-    v: unknown[],
-    o: number,
-    tasks: Map<string, TouchedTask>,
-    rollup: Map<string, RollupCounters>,
-    sessions: Map<string, SessionDelta>,
-  ): void {
-    const kind = v[o + F.kind] as EventKind;
-    const taskId = v[o + F.taskId] as string | null;
-    const ts = v[o + F.ts] as number;
-    const model = v[o + F.model] as string | null;
-    const status = v[o + F.status] as EventStatus | null;
-    const tokensIn = v[o + F.tokensIn] as number | null;
-    const tokensOut = v[o + F.tokensOut] as number | null;
-    const sessionId = v[o + F.sessionId] as string | null;
-    if (taskId !== null) {
-      let t = tasks.get(taskId);
-      if (t === undefined) {
-        t = { partial: emptyTask(taskId, ts), rowid: null };
-        tasks.set(taskId, t);
-      }
-      if (kind === 'task') {
-        foldTaskEvent(
-          t.partial,
-          ts,
-          model,
-          sessionId,
-          status,
-          v[o + F.durationMs] as number | null,
-          tokensIn,
-          tokensOut,
-          v[o + F.tokensCacheRead] as number | null,
-          v[o + F.tokensCacheWrite] as number | null,
-          v[o + F.costUsd] as number | null,
-        );
-      } else touchTaskSpan(t.partial, ts);
-    }
-    if (
-      (kind !== 'task' || taskId === null) &&
-      (tokensIn !== null ||
-        tokensOut !== null ||
-        v[o + F.tokensCacheRead] !== null ||
-        v[o + F.tokensCacheWrite] !== null ||
-        v[o + F.costUsd] !== null)
-    ) {
-      const c = eventContribution({
-        kind,
-        taskId,
-        ts,
-        model,
-        tokensIn,
-        tokensOut,
-        tokensCacheRead: v[o + F.tokensCacheRead] as number | null,
-        tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
-        costUsd: v[o + F.costUsd] as number | null,
-      });
-      if (c !== null) addTo(rollup, c.hour, c.model, c.c, 1);
-    }
-    if (sessionId !== null) {
-      let s = sessions.get(sessionId);
-      if (s === undefined) {
-        s = {
-          firstTs: ts,
-          lastTs: ts,
-          count: 0,
-          status: null,
-          statusTs: null,
-          tokensIn: 0,
-          tokensOut: 0,
-          facets: new Set(),
-        };
-        sessions.set(sessionId, s);
-      }
-      s.count += 1;
-      if (ts < s.firstTs) s.firstTs = ts;
-      if (ts > s.lastTs) s.lastTs = ts;
-      if (kind === 'session' && status !== null && (s.statusTs === null || ts >= s.statusTs)) {
-        s.status = status;
-        s.statusTs = ts;
-      }
-      s.tokensIn += tokensIn ?? 0;
-      s.tokensOut += tokensOut ?? 0;
-      if (model !== null) s.facets.add(`model\u0000${model}`);
-      s.facets.add(`adapter\u0000${v[o + F.adapter] as string}`);
-    }
   }
 
   private flushTasks(tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>): void {
@@ -509,20 +331,4 @@ export class SqliteWriter {
       }
     }
   }
-}
-
-function addTo(
-  rollup: Map<string, RollupCounters>,
-  hour: number,
-  model: string,
-  c: RollupCounters,
-  sign: number,
-): void {
-  const key = `${hour}\u0000${model}`;
-  let acc = rollup.get(key);
-  if (acc === undefined) {
-    acc = zeroCounters();
-    rollup.set(key, acc);
-  }
-  addCounters(acc, c, sign);
 }

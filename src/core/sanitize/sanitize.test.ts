@@ -5,7 +5,7 @@ import {
   isRedactionKind,
   sanitizeText,
   type RedactionKind,
-} from './sanitize.js';
+} from './index.js';
 
 // Fake credentials are glued together at run time so that secret scanners do not flag this file.
 const j = (...parts: string[]): string => parts.join('');
