@@ -1,3 +1,5 @@
+import type { Statement } from 'better-sqlite3';
+
 import { EVENT_COLUMNS } from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
 
@@ -5,8 +7,36 @@ import type { SqliteDb } from './sqlite-database.js';
 export const ROWS_PER_INSERT = 16;
 export const NCOL = EVENT_COLUMNS.length;
 
+const STATEMENT_NAMES = [
+  'insertMany',
+  'insertOne',
+  'eventIdBySeq',
+  'eventBySeq',
+  'allSources',
+  'insertSource',
+  'sourceId',
+  'eventsAfter',
+  'eventCount',
+  'taskByRowid',
+  'taskIdByRowid',
+  'tasksAfter',
+  'taskCount',
+  'insertTask',
+  'insertTasks',
+  'updateTask',
+  'upsertRollup',
+  'upsertSession',
+  'insertFacet',
+  'upsertCheckpoint',
+  'getMeta',
+  'setMeta',
+] as const;
+
+/** The statements of the SQLite write path, by name. */
+export type WriterStatements = Record<(typeof STATEMENT_NAMES)[number], Statement>;
+
 /** The statements of the SQLite write path, prepared once per connection. */
-export function prepareWriterStatements(db: SqliteDb) {
+export function prepareWriterStatements(db: SqliteDb): WriterStatements {
   const one = `(${Array(NCOL).fill('?').join(',')})`;
   const cols = EVENT_COLUMNS.join(',');
   const rcols = [
@@ -77,5 +107,3 @@ export function prepareWriterStatements(db: SqliteDb) {
     ),
   };
 }
-
-export type WriterStatements = ReturnType<typeof prepareWriterStatements>;
