@@ -121,7 +121,7 @@ export interface MaintenanceResult {
 
 /**
  * The store contract. Every backend (SQLite now, PostgreSQL next) passes the same contract
- * suite in src/store/contract.ts.
+ * suite in src/store/contract/.
  */
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';

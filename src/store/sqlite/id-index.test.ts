@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { hash53 } from '../../core/hash.js';
-import { prng } from '../contract.js';
+import { prng } from '../contract/index.js';
 import { IdIndex } from './id-index.js';
 
 /** The index plus the table it stands for: seq → id, with deleted rows (a prune) as undefined. */

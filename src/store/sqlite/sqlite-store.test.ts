@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { VigilError, type ErrorCode } from '../../core/errors.js';
-import { describeStoreContract, makeEvent } from '../contract.js';
+import { describeStoreContract, makeEvent } from '../contract/index.js';
 import type { Store } from '../types.js';
 import { createSqliteStore } from './sqlite-store.js';
 
