@@ -81,36 +81,18 @@ async function main() {
   const sumDay = await timeSummary(start + 10 * DAY, start + 11 * DAY);
   const sumRagged = await timeSummary(start + 10 * DAY + 1_234_567, start + 12 * DAY + 7_654_321);
   await store.close();
-  const cliAll = [];
-  for (let i = 0; i < 5; i++)
-    cliAll.push(
-      (
-        await vigil(dataDir, [
-          'summary',
-          '--since',
-          '2026-01-01',
-          '--until',
-          '2026-01-31',
-          '--format',
-          'json',
-        ])
-      ).ms,
-    );
-  const cliDay = [];
-  for (let i = 0; i < 5; i++)
-    cliDay.push(
-      (
-        await vigil(dataDir, [
-          'summary',
-          '--since',
-          '2026-01-11',
-          '--until',
-          '2026-01-11',
-          '--format',
-          'json',
-        ])
-      ).ms,
-    );
+  const cliMedian = async (since, until) => {
+    const xs = [];
+    for (let i = 0; i < 5; i++) {
+      xs.push(
+        (await vigil(dataDir, ['summary', '--since', since, '--until', until, '--format', 'json']))
+          .ms,
+      );
+    }
+    return median(xs);
+  };
+  const cliAll = await cliMedian('2026-01-01', '2026-01-31');
+  const cliDay = await cliMedian('2026-01-11', '2026-01-11');
   const summaryJson = JSON.parse(
     (
       await vigil(dataDir, [
@@ -194,8 +176,8 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
   ${fmt(rate1)} events/s into the empty store.
 - \`summary\` in-process (the store query plus the summary): whole range ${fmt(sumAll, 2)} ms, one
   day ${fmt(sumDay, 2)} ms, a ragged range (not on hour boundaries) ${fmt(sumRagged, 2)} ms.
-  As a command, including starting Node: \`vigil summary\` over the whole range ${fmt(median(cliAll))} ms,
-  one day ${fmt(median(cliDay))} ms (medians of 5).
+  As a command, including starting Node: \`vigil summary\` over the whole range ${fmt(cliAll)} ms,
+  one day ${fmt(cliDay)} ms (medians of 5).
 - The whole-range summary reports ${fmt(summaryJson.summary.total_tasks)} tasks, success rate
   ${summaryJson.summary.success_rate}, ${fmt(summaryJson.summary.total_tokens)} tokens.
 `;
