@@ -26,6 +26,20 @@ export class IdIndex {
     return this.used;
   }
 
+  /** The raw arrays, for snapshots. */
+  internals(): { keys: Float64Array; seqs: Uint32Array; used: number } {
+    return { keys: this.keys, seqs: this.seqs, used: this.used };
+  }
+
+  /** An index over arrays from a snapshot. */
+  static fromInternals(keys: Float64Array, seqs: Uint32Array, used: number): IdIndex {
+    const index = new IdIndex(0);
+    index.keys = keys;
+    index.seqs = seqs;
+    index.used = used;
+    return index;
+  }
+
   /** Bytes held by the index. */
   get byteLength(): number {
     return this.keys.byteLength + this.seqs.byteLength;
@@ -73,4 +87,56 @@ export class IdIndex {
       if (k !== EMPTY) this.place(k, oldSeqs[i] as number);
     }
   }
+}
+
+const SNAPSHOT_MAGIC = 0x56494458; // "VIDX"
+const HEADER_BYTES = 40;
+
+/** What a snapshot says it covers: the store it belongs to and the last row folded in. */
+export interface SnapshotHeader {
+  storeTag: number;
+  lastRow: number;
+  /** The key hash stored at `lastRow`: proves the table still holds the rows it covers. */
+  lastHash: number;
+}
+
+/**
+ * Serialises an index with a header (store tag, last row covered) so that a later process can
+ * load it instead of rescanning the table, and catch up only the rows after `lastRow`.
+ */
+export function snapshotIndex(index: IdIndex, header: SnapshotHeader): Buffer {
+  const { keys, seqs, used } = index.internals();
+  const buf = Buffer.alloc(HEADER_BYTES + keys.byteLength + seqs.byteLength);
+  buf.writeUInt32LE(SNAPSHOT_MAGIC, 0);
+  buf.writeUInt32LE(keys.length, 4);
+  buf.writeDoubleLE(used, 8);
+  buf.writeDoubleLE(header.storeTag, 16);
+  buf.writeDoubleLE(header.lastRow, 24);
+  buf.writeDoubleLE(header.lastHash, 32);
+  Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength).copy(buf, HEADER_BYTES);
+  Buffer.from(seqs.buffer, seqs.byteOffset, seqs.byteLength).copy(
+    buf,
+    HEADER_BYTES + keys.byteLength,
+  );
+  return buf;
+}
+
+/** Loads a snapshot, or returns null when it is malformed (the caller then rebuilds). */
+export function loadIndexSnapshot(buf: Buffer): { index: IdIndex; header: SnapshotHeader } | null {
+  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== SNAPSHOT_MAGIC) return null;
+  const cap = buf.readUInt32LE(4);
+  const used = buf.readDoubleLE(8);
+  if (cap < 1024 || (cap & (cap - 1)) !== 0 || buf.length !== HEADER_BYTES + cap * 12) return null;
+  if (!Number.isSafeInteger(used) || used < 0 || used > cap) return null;
+  const keys = new Float64Array(cap);
+  const seqs = new Uint32Array(cap);
+  Buffer.from(keys.buffer).set(buf.subarray(HEADER_BYTES, HEADER_BYTES + cap * 8));
+  Buffer.from(seqs.buffer).set(buf.subarray(HEADER_BYTES + cap * 8));
+  const header = {
+    storeTag: buf.readDoubleLE(16),
+    lastRow: buf.readDoubleLE(24),
+    lastHash: buf.readDoubleLE(32),
+  };
+  if (!Number.isSafeInteger(header.lastRow) || header.lastRow < 0) return null;
+  return { index: IdIndex.fromInternals(keys, seqs, used), header };
 }

@@ -9,6 +9,8 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     description: 'events, dedupe hash, tasks join, hourly rollups, sessions, checkpoints',
     sql: `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Identifies this database, so that index snapshots beside it are never applied to another.
+INSERT OR IGNORE INTO meta (key, value) VALUES ('store_tag', CAST(abs(random() % 9007199254740991) AS TEXT));
 
 -- Where events came from: (adapter, file) pairs, referenced by events.source_id.
 CREATE TABLE sources (

@@ -47,7 +47,7 @@ export function createSqliteStore(
   );
   const spans: q.Spans = {
     task: (taskId) => {
-      writer ??= new SqliteWriter(db);
+      writer ??= new SqliteWriter(db, path);
       const rowid = writer.findTaskRowid(taskId);
       return rowid === null
         ? null
@@ -64,7 +64,7 @@ export function createSqliteStore(
     path,
     ingest: (batch: IngestBatch) =>
       guard('write events', () => {
-        writer ??= new SqliteWriter(db);
+        writer ??= new SqliteWriter(db, path);
         return writer.ingest(batch);
       }),
     getCheckpoint: (p: string) =>
@@ -97,7 +97,7 @@ export function createSqliteStore(
       guard('count events', () => q.countByType(db, filter, spans)),
     getTask: (taskId: string) =>
       guard('read tasks', () => {
-        writer ??= new SqliteWriter(db);
+        writer ??= new SqliteWriter(db, path);
         const rowid = writer.findTaskRowid(taskId);
         const row =
           rowid === null
@@ -122,7 +122,7 @@ export function createSqliteStore(
     getSession: (id: string) =>
       guard('read session', () =>
         q.getSession(db, id, (taskId) => {
-          writer ??= new SqliteWriter(db);
+          writer ??= new SqliteWriter(db, path);
           const rowid = writer.findTaskRowid(taskId);
           return rowid === null
             ? undefined
@@ -144,6 +144,7 @@ export function createSqliteStore(
     close: () => {
       if (!closed) {
         closed = true;
+        writer?.saveSnapshots();
         db.close();
       }
       return Promise.resolve();

@@ -1,3 +1,5 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
 import {
   bodyHashOf,
   decodeEvent,
@@ -18,7 +20,7 @@ import {
   type SessionDelta,
   type TouchedTask,
 } from './batch-accumulator.js';
-import { IdIndex } from './id-index.js';
+import { IdIndex, loadIndexSnapshot, snapshotIndex } from './id-index.js';
 import { eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
 import {
@@ -59,8 +61,81 @@ export class SqliteWriter {
   };
   private readonly s: WriterStatements;
 
-  constructor(private readonly db: SqliteDb) {
+  private idsDirty = false;
+  private tasksDirty = false;
+  private readonly eventHashAt = (seq: number) =>
+    this.s.eventHashBySeq.get(seq) as number | undefined;
+  private readonly taskHashAt = (rowid: number) =>
+    this.s.taskHashByRowid.get(rowid) as number | undefined;
+
+  /**
+   * @param snapshotPath where index snapshots are kept (`<path>-ids.idx`, `<path>-tasks.idx`),
+   *   or null to always rebuild the indexes from the tables.
+   */
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly snapshotPath: string | null = null,
+  ) {
     this.s = prepareWriterStatements(db);
+  }
+
+  /**
+   * Loads an index snapshot if it belongs to this store and covers no row the store lacks;
+   * otherwise null (the caller rebuilds from the table).
+   */
+  private loadSnapshot(
+    kind: 'ids' | 'tasks',
+    maxRow: number,
+    hashAt: (row: number) => number | undefined,
+  ): { index: IdIndex; lastRow: number } | null {
+    if (this.snapshotPath === null) return null;
+    let buf: Buffer;
+    try {
+      buf = readFileSync(`${this.snapshotPath}-${kind}.idx`);
+    } catch {
+      return null;
+    }
+    const loaded = loadIndexSnapshot(buf);
+    const tag = Number(this.s.getMeta.get('store_tag') ?? NaN);
+    if (loaded === null || loaded.header.storeTag !== tag || loaded.header.lastRow > maxRow)
+      return null;
+    // The row it ends at must still be the one it saw (not pruned, not a restored backup).
+    if (loaded.header.lastRow > 0 && hashAt(loaded.header.lastRow) !== loaded.header.lastHash)
+      return null;
+    return { index: loaded.index, lastRow: loaded.header.lastRow };
+  }
+
+  /**
+   * Writes the in-memory indexes beside the database (atomically), so the next process loads
+   * them instead of rescanning every row. Only committed rows are ever in them.
+   */
+  saveSnapshots(): void {
+    if (this.snapshotPath === null) return;
+    const tag = Number(this.s.getMeta.get('store_tag') ?? NaN);
+    if (!Number.isSafeInteger(tag)) return;
+    const save = (
+      kind: string,
+      index: IdIndex | null,
+      lastRow: number,
+      dirty: boolean,
+      hashAt: (row: number) => number | undefined,
+    ) => {
+      if (index === null || !dirty) return;
+      const path = `${this.snapshotPath}-${kind}.idx`;
+      try {
+        const lastHash = lastRow > 0 ? hashAt(lastRow) : 0;
+        if (lastHash === undefined) return;
+        writeFileSync(`${path}.tmp`, snapshotIndex(index, { storeTag: tag, lastRow, lastHash }));
+        renameSync(`${path}.tmp`, path);
+      } catch {
+        // A snapshot is only a cache: without it the next run rebuilds the index.
+        rmSync(`${path}.tmp`, { force: true });
+      }
+    };
+    save('ids', this.ids, this.idsSeq, this.idsDirty, this.eventHashAt);
+    save('tasks', this.tasks, this.tasksRowid, this.tasksDirty, this.taskHashAt);
+    this.idsDirty = false;
+    this.tasksDirty = false;
   }
 
   /** Forgets the in-memory indexes (after a failed transaction or a prune); rebuilt on use. */
@@ -100,10 +175,19 @@ export class SqliteWriter {
 
   private syncIds(): IdIndex {
     if (this.ids === null) {
+      const maxSeq = Number(this.s.getMeta.get('next_seq') ?? '1') - 1;
+      const snap = this.loadSnapshot('ids', maxSeq, this.eventHashAt);
+      if (snap !== null) {
+        this.ids = snap.index;
+        this.idsSeq = snap.lastRow;
+      }
+    }
+    if (this.ids === null) {
       this.ids = new IdIndex(Math.max((this.s.eventCount.get() as number) * 2, 1 << 16));
       this.idsSeq = 0;
     }
     for (const row of this.s.eventsAfter.iterate(this.idsSeq) as Iterable<[number, number]>) {
+      this.idsDirty = true;
       this.ids.insert(row[1], row[0]);
       this.idsSeq = row[0];
     }
@@ -112,10 +196,19 @@ export class SqliteWriter {
 
   private syncTasks(): IdIndex {
     if (this.tasks === null) {
+      const maxRow = Number(this.s.getMeta.get('next_task_rowid') ?? '1') - 1;
+      const snap = this.loadSnapshot('tasks', maxRow, this.taskHashAt);
+      if (snap !== null) {
+        this.tasks = snap.index;
+        this.tasksRowid = snap.lastRow;
+      }
+    }
+    if (this.tasks === null) {
       this.tasks = new IdIndex(Math.max((this.s.taskCount.get() as number) * 2, 1 << 14));
       this.tasksRowid = 0;
     }
     for (const row of this.s.tasksAfter.iterate(this.tasksRowid) as Iterable<[number, number]>) {
+      this.tasksDirty = true;
       this.tasks.insert(row[1], row[0]);
       this.tasksRowid = row[0];
     }
@@ -215,6 +308,7 @@ export class SqliteWriter {
       this.probeValues = [];
       this.probePending = [];
       this.idsSeq = nextSeq - 1;
+      if (inserted > 0) this.idsDirty = true;
       this.s.setMeta.run('next_seq', String(nextSeq));
       this.flushTasks(tasks, rollup);
       this.flushRollup(rollup);
@@ -289,6 +383,7 @@ export class SqliteWriter {
           freshRows = 0;
         }
         index.insert(keyHash, nextRowid);
+        this.tasksDirty = true;
         this.tasksRowid = nextRowid;
         nextRowid += 1;
       } else {

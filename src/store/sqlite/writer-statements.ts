@@ -11,6 +11,8 @@ const STATEMENT_NAMES = [
   'insertMany',
   'insertOne',
   'eventIdBySeq',
+  'eventHashBySeq',
+  'taskHashByRowid',
   'eventBySeq',
   'allSources',
   'insertSource',
@@ -63,6 +65,8 @@ export function prepareWriterStatements(db: SqliteDb): WriterStatements {
     ),
     insertOne: db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`),
     eventIdBySeq: db.prepare('SELECT id FROM events WHERE seq = ?').pluck(),
+    eventHashBySeq: db.prepare('SELECT id_hash FROM events WHERE seq = ?').pluck(),
+    taskHashByRowid: db.prepare('SELECT key_hash FROM tasks WHERE rowid_ = ?').pluck(),
     eventBySeq: db.prepare('SELECT * FROM events_v WHERE seq = ?'),
     allSources: db.prepare('SELECT source_id, adapter, file FROM sources'),
     insertSource: db.prepare(
