@@ -55,16 +55,19 @@ Examples:
       const store = ctx.storeExists ? ctx.openStore() : null;
       if (store === null)
         ctx.warn('nothing ingested yet; the export is empty (run `vigil ingest` first)');
-      const count = store ? await store.countEvents(filter) : 0;
-      if (count === 0 && store !== null) {
-        ctx.io.stderr.write('No data for period\n');
-        ctx.exitCode = 1;
-      }
+      // Counted while streaming: one pass over the events, not a count query and then a pass.
+      let count = 0;
+      const events = async function* () {
+        if (store === null) return;
+        for await (const e of store.iterateEvents(filter)) {
+          count += 1;
+          yield e;
+        }
+      };
       const chunks = async function* (): AsyncGenerator<string> {
         if (opts.format === 'csv') {
           yield csvLine(EXPORT_COLUMNS);
-          if (store)
-            for await (const e of store.iterateEvents(filter)) yield csvLine(eventToCsvRow(e));
+          for await (const e of events()) yield csvLine(eventToCsvRow(e));
           return;
         }
         const aggregates = store
@@ -85,11 +88,9 @@ Examples:
         };
         yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "events": [`;
         let first = true;
-        if (store) {
-          for await (const e of store.iterateEvents(filter)) {
-            yield `${first ? '\n' : ',\n'}    ${JSON.stringify(eventToExport(e))}`;
-            first = false;
-          }
+        for await (const e of events()) {
+          yield `${first ? '\n' : ',\n'}    ${JSON.stringify(eventToExport(e))}`;
+          first = false;
         }
         yield `${first ? '' : '\n  '}]\n}\n`;
       };
@@ -102,6 +103,10 @@ Examples:
         for await (const chunk of chunks()) {
           if (!ctx.io.stdout.write(chunk)) await new Promise((r) => ctx.io.stdout.once('drain', r));
         }
+      }
+      if (count === 0 && store !== null) {
+        ctx.io.stderr.write('No data for period\n');
+        ctx.exitCode = 1;
       }
     });
 }

@@ -147,11 +147,6 @@ export class SqliteWriter {
     this.tasksRowid = 0;
   }
 
-  /** Bytes held by the in-memory indexes. */
-  get indexBytes(): number {
-    return (this.ids?.byteLength ?? 0) + (this.tasks?.byteLength ?? 0);
-  }
-
   ingest(batch: IngestBatch): IngestBatchResult {
     const encoded = batch.encoded ?? encodeEvents(batch.events ?? []);
     try {
