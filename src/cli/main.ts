@@ -12,7 +12,7 @@ import { registerSanitize } from './commands/sanitize.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerSources } from './commands/sources.js';
 import { registerSummary } from './commands/summary.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('vigil')

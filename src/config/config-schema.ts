@@ -31,6 +31,36 @@ export const SourceConfig = z.strictObject({
 });
 export type SourceConfig = z.infer<typeof SourceConfig>;
 
+/** `[server]`: how `vigil serve` listens and streams. */
+export const ServerConfigFile = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  cache_ttl_ms: z.number().int().min(0).max(3_600_000).optional(),
+  stream_interval_ms: z.number().int().min(50).max(3_600_000).optional(),
+  /** Allowed browser origin(s) for CORS; CORS is off when absent. Never `*` unless written. */
+  cors_origin: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** The folder the default sources resolve against (the agents' repository). */
+  workspace_root: z.string().min(1).optional(),
+  /** Required on every route when set; `vigil serve` refuses non-loopback hosts without one. */
+  api_token: z.string().min(16).optional(),
+  /** Extra Host header values accepted besides loopback names and the bind address. */
+  allowed_hosts: z.array(z.string().min(1)).optional(),
+  metrics_namespace: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'expected a Prometheus name such as vigil or wfc' })
+    .optional(),
+  /** How often every watched source is rescanned in case a watch event was lost. */
+  rescan_interval_ms: z.number().int().min(100).max(3_600_000).optional(),
+  /** Largest accepted request body (after decompression), bytes. */
+  body_limit_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 << 20)
+    .optional(),
+});
+export type ServerConfigFile = z.infer<typeof ServerConfigFile>;
+
 export const ConfigFile = z.strictObject({
   data_dir: z.string().min(1).optional(),
   sources: z.array(SourceConfig).optional(),
@@ -57,6 +87,7 @@ export const ConfigFile = z.strictObject({
       parse_worker: z.enum(PARSE_WORKER_MODES).optional(),
     })
     .optional(),
+  server: ServerConfigFile.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 

@@ -4,7 +4,12 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { VigilError } from '../core/errors.js';
 import { SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
-import type { ConfigFile, ParseWorkerMode, SourceConfig } from './config-schema.js';
+import type {
+  ConfigFile,
+  ParseWorkerMode,
+  ServerConfigFile,
+  SourceConfig,
+} from './config-schema.js';
 
 export type { ConfigFile, SourceConfig } from './config-schema.js';
 import { parseDuration } from './duration.js';
@@ -24,7 +29,38 @@ export interface Config {
   batchEvents: number;
   /** Parse large line files in a worker thread: uses a second core and about 90 MiB more memory. */
   parseWorker: ParseWorkerMode;
+  server: ServerConfig;
 }
+
+/** How `vigil serve` listens, streams and guards itself (seed 001's settings under `VIGIL_`). */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** How long computed metric payloads are reused, ms (0: never cached). */
+  cacheTtlMs: number;
+  /** Cadence of the `/api/metrics/stream` bundle, ms. */
+  streamIntervalMs: number;
+  /** Allowed browser origins for CORS; empty: CORS off. */
+  corsOrigins: string[];
+  /** The folder default sources resolve against. */
+  workspaceRoot: string;
+  apiToken: string | null;
+  /** Host header values accepted besides loopback names and the bind address. */
+  allowedHosts: string[];
+  metricsNamespace: string;
+  rescanIntervalMs: number;
+  bodyLimitBytes: number;
+}
+
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 3030,
+  cacheTtlMs: 5_000,
+  streamIntervalMs: 1_000,
+  metricsNamespace: 'vigil',
+  rescanIntervalMs: 10_000,
+  bodyLimitBytes: 10 << 20,
+} as const;
 
 export interface ConfigInputs {
   /** `--config` */
@@ -33,6 +69,8 @@ export interface ConfigInputs {
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** `vigil serve --workspace-root`: where default sources resolve. */
+  workspaceRoot?: string;
 }
 
 /** Seed paths, relative to the folder Vigil runs in (or `~`), read when no source is configured. */
@@ -93,14 +131,70 @@ function envWorker(env: NodeJS.ProcessEnv): ParseWorkerMode | undefined {
   );
 }
 
-function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function envInt(env: NodeJS.ProcessEnv, name: string, min = 1): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new VigilError('VIGIL_ERR_CONFIG', `${name}=${v}: expected a positive integer`);
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new VigilError(
+      'VIGIL_ERR_CONFIG',
+      `${name}=${v}: expected ${min === 0 ? 'a whole number' : 'a positive integer'}`,
+    );
   }
   return n;
+}
+
+function envList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
+function resolveServer(
+  env: NodeJS.ProcessEnv,
+  file: ServerConfigFile,
+  workspaceRoot: string,
+): ServerConfig {
+  const port = envInt(env, 'VIGIL_PORT', 0) ?? file.port ?? SERVER_DEFAULTS.port;
+  if (port > 65535)
+    throw new VigilError('VIGIL_ERR_CONFIG', `VIGIL_PORT=${port}: expected 0-65535`);
+  const namespace =
+    env['VIGIL_METRICS_NAMESPACE'] || file.metrics_namespace || SERVER_DEFAULTS.metricsNamespace;
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace)) {
+    throw new VigilError(
+      'VIGIL_ERR_CONFIG',
+      `VIGIL_METRICS_NAMESPACE=${namespace}: expected a Prometheus name such as vigil or wfc`,
+    );
+  }
+  const fileCors = file.cors_origin;
+  return {
+    host: env['VIGIL_HOST'] || file.host || SERVER_DEFAULTS.host,
+    port,
+    cacheTtlMs:
+      envInt(env, 'VIGIL_CACHE_TTL_MS', 0) ?? file.cache_ttl_ms ?? SERVER_DEFAULTS.cacheTtlMs,
+    streamIntervalMs:
+      envInt(env, 'VIGIL_STREAM_INTERVAL_MS', 50) ??
+      file.stream_interval_ms ??
+      SERVER_DEFAULTS.streamIntervalMs,
+    corsOrigins:
+      envList(env, 'VIGIL_CORS_ORIGIN') ??
+      (fileCors === undefined ? [] : Array.isArray(fileCors) ? fileCors : [fileCors]),
+    workspaceRoot,
+    apiToken: env['VIGIL_API_TOKEN'] || file.api_token || null,
+    allowedHosts: envList(env, 'VIGIL_ALLOWED_HOSTS') ?? file.allowed_hosts ?? [],
+    metricsNamespace: namespace,
+    rescanIntervalMs:
+      envInt(env, 'VIGIL_RESCAN_INTERVAL_MS', 100) ??
+      file.rescan_interval_ms ??
+      SERVER_DEFAULTS.rescanIntervalMs,
+    bodyLimitBytes:
+      envInt(env, 'VIGIL_BODY_LIMIT_BYTES', 1024) ??
+      file.body_limit_bytes ??
+      SERVER_DEFAULTS.bodyLimitBytes,
+  };
 }
 
 /**
@@ -124,10 +218,17 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     : cfg.data_dir
       ? abs(cfg.data_dir)
       : defaultDataDir(env);
+  const workspaceRaw =
+    inputs.workspaceRoot ?? (env['VIGIL_WORKSPACE_ROOT'] || cfg.server?.workspace_root);
+  const workspaceRoot = workspaceRaw
+    ? inputs.workspaceRoot !== undefined || env['VIGIL_WORKSPACE_ROOT']
+      ? resolve(cwd, expandHome(workspaceRaw, env))
+      : abs(workspaceRaw)
+    : cwd;
   const configured = cfg.sources !== undefined && cfg.sources.length > 0;
   const sources = (configured ? (cfg.sources ?? []) : DEFAULT_SOURCES).map((s) => ({
     ...s,
-    path: configured ? abs(s.path) : resolve(cwd, expandHome(s.path, env)),
+    path: configured ? abs(s.path) : resolve(workspaceRoot, expandHome(s.path, env)),
   }));
   const retention = env['VIGIL_RETENTION'] || cfg.retention?.older_than || '90d';
   const retentionMs = parseDuration(retention);
@@ -148,5 +249,6 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
     batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 5_000,
     parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
+    server: resolveServer(env, cfg.server ?? {}, workspaceRoot),
   };
 }

@@ -42,6 +42,17 @@ export interface IngestBatchResult {
   conflicts: number;
   /** The newly stored events, in commit order (for the live bus). */
   committed: readonly VigilEvent[];
+  /**
+   * Commit sequence of the first of `committed` (the rest follow one by one), or null when
+   * nothing was stored. Sequences only grow and are never reused: streams resume from them.
+   */
+  firstSeq: number | null;
+}
+
+/** A stored event with its commit sequence. */
+export interface SequencedEvent {
+  seq: number;
+  event: VigilEvent;
 }
 
 /** Filters shared by event queries; every field is optional and they combine with AND. */
@@ -131,6 +142,10 @@ export interface Store {
   /** The checkpoint of a file with this (dev, ino), under any path (rename detection). */
   findCheckpointByInode(dev: number, ino: number): Promise<Checkpoint | null>;
   listCheckpoints(): Promise<Checkpoint[]>;
+  /** Events committed after sequence `seq`, in commit order, at most `limit`. */
+  eventsAfter(seq: number, limit: number): Promise<SequencedEvent[]>;
+  /** The sequence of the last committed event (0 when none). */
+  lastSeq(): Promise<number>;
   /** True when events read from this file are stored (whether or not it has a checkpoint). */
   hasEventsFrom(path: string): Promise<boolean>;
   queryEvents(query: EventQuery): Promise<EventPage>;

@@ -5,8 +5,8 @@ import type { VigilEvent } from '../../core/event.js';
 import type { EventFilter } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 import { parseTimeFlag } from '../dates.js';
-import { csvLine } from '../output/csv.js';
-import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../output/event-json.js';
+import { csvLine } from '../../output/csv.js';
+import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
 import { renderTable, safeText } from '../output/table.js';
 import {
   addFilterOptions,

@@ -6,8 +6,8 @@ import type { EventFilter } from '../../store/types.js';
 import type { CliContext } from '../context.js';
 import { periodDates } from '../dates.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
-import { csvLine } from '../output/csv.js';
-import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../output/event-json.js';
+import { csvLine } from '../../output/csv.js';
+import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
 import {
   filterFromOptions,
   FILTER_HELP,

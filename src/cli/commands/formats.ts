@@ -9,7 +9,7 @@ export function registerFormats(program: Command, ctx: CliContext): void {
     .description('List the source formats (adapters) Vigil reads, for --format')
     .option('--json', 'as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { createConfiguredRegistry } = await import('../registry.js');
+      const { createConfiguredRegistry } = await import('../../ingest/configured-registry.js');
       const registry = createConfiguredRegistry(ctx.config);
       const rows = registry.adapters.map((a) => ({
         name: a.name,

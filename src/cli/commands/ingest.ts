@@ -61,7 +61,7 @@ Examples:
           import('cli-progress'),
           import('../../ingest/discover.js'),
           import('../../ingest/ingest-files.js'),
-          import('../registry.js'),
+          import('../../ingest/configured-registry.js'),
         ]);
         const cfg = ctx.config;
         const registry = createConfiguredRegistry(cfg);

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 
 import type { CliContext } from '../context.js';
 import { parseTimeFlag } from '../dates.js';
-import { toCsv } from '../output/csv.js';
+import { toCsv } from '../../output/csv.js';
 import { formatInt, renderTable, safeText } from '../output/table.js';
 import { positive } from './events.js';
 

@@ -32,7 +32,7 @@ export function registerSources(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const [{ discoverFiles }, { createConfiguredRegistry }] = await Promise.all([
         import('../../ingest/discover.js'),
-        import('../registry.js'),
+        import('../../ingest/configured-registry.js'),
       ]);
       const cfg = ctx.config;
       const registry = createConfiguredRegistry(cfg);

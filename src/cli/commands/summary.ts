@@ -5,7 +5,7 @@ import { PRICES_TAKEN_ON } from '../../core/prices.js';
 import { buildSummary, type Summary } from '../../core/summary.js';
 import type { CliContext } from '../context.js';
 import { parseTimeFlag, periodDates } from '../dates.js';
-import { toCsv } from '../output/csv.js';
+import { toCsv } from '../../output/csv.js';
 import { formatInt, formatPercent, formatUsd } from '../output/table.js';
 
 export interface RangeOptions {

@@ -80,6 +80,7 @@ export function describeCheckpoints({ storeIt, idsOf }: ContractContext): void {
         duplicates: 0,
         conflicts: 0,
         committed: [good],
+        firstSeq: expect.any(Number),
       });
       expect(await store.getCheckpoint(cp.path)).toEqual(failing);
       expect(await store.checkIntegrity()).toEqual(HEALTHY);

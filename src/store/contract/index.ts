@@ -21,6 +21,7 @@ import type { ContractContext, StoreHarness } from './fixtures.js';
 import { describeIngest } from './ingest.case.js';
 import { describeMaintenance } from './maintenance.case.js';
 import { describeQueries } from './queries.case.js';
+import { describeSequence } from './sequence.case.js';
 import { describeSessions } from './sessions.case.js';
 import { describeTaskJoin } from './task-join.case.js';
 
@@ -65,5 +66,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeAggregates(ctx);
     describeSessions(ctx);
     describeMaintenance(ctx);
+    describeSequence(ctx);
   });
 }

@@ -23,6 +23,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
         duplicates: 0,
         conflicts: 0,
         committed: [a, b, c],
+        firstSeq: expect.any(Number),
       });
       expect(await store.countEvents({})).toBe(3);
       expect((await store.queryEvents({})).events).toEqual([a, b, c]);
@@ -67,7 +68,13 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
       const b = makeEvent({ id: 'b', ts: at('09:00') });
       const c = makeEvent({ id: 'c', ts: at('11:00') });
       const result = await store.ingest({ events: [a, old, b, a, c, old], checkpoints: [] });
-      expect(result).toEqual({ inserted: 3, duplicates: 3, conflicts: 0, committed: [a, b, c] });
+      expect(result).toEqual({
+        inserted: 3,
+        duplicates: 3,
+        conflicts: 0,
+        committed: [a, b, c],
+        firstSeq: expect.any(Number),
+      });
     });
 
     storeIt('stores an id once within a batch and across batches', async ({ store }) => {
@@ -81,12 +88,14 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
         duplicates: 1,
         conflicts: 0,
         committed: [a, b],
+        firstSeq: expect.any(Number),
       });
       expect(await store.ingest({ events: [b, c, a], checkpoints: [] })).toEqual({
         inserted: 1,
         duplicates: 2,
         conflicts: 0,
         committed: [c],
+        firstSeq: expect.any(Number),
       });
       for (let retry = 0; retry < 5; retry++) {
         expect(await store.ingest({ events: [a, b, c], checkpoints: [] })).toEqual({
@@ -94,6 +103,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
           duplicates: 3,
           conflicts: 0,
           committed: [],
+          firstSeq: null,
         });
       }
       expect(await store.countEvents({})).toBe(3);
@@ -130,12 +140,14 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
           duplicates: 1,
           conflicts: 1,
           committed: [a],
+          firstSeq: expect.any(Number),
         });
         expect(await store.ingest({ events: [changedTokens, a], checkpoints: [] })).toEqual({
           inserted: 0,
           duplicates: 2,
           conflicts: 1,
           committed: [],
+          firstSeq: null,
         });
         expect((await store.queryEvents({})).events).toEqual([a]);
       },
@@ -210,6 +222,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
           duplicates: 1,
           conflicts: 0,
           committed: [],
+          firstSeq: null,
         });
       },
     );
@@ -221,6 +234,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
         duplicates: 0,
         conflicts: 0,
         committed: [],
+        firstSeq: null,
       });
       expect(await store.getCheckpoint(cp.path)).toEqual(cp);
       expect(await store.countEvents({})).toBe(0);
@@ -229,6 +243,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
         duplicates: 0,
         conflicts: 0,
         committed: [],
+        firstSeq: null,
       });
     });
 
@@ -246,6 +261,7 @@ export function describeIngest({ storeIt, idsOf }: ContractContext): void {
         duplicates: 3,
         conflicts: 1,
         committed: [c],
+        firstSeq: expect.any(Number),
       });
       expect(await again.countEvents({})).toBe(3);
       expect(await again.checkIntegrity()).toEqual(HEALTHY);

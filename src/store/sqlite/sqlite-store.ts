@@ -9,7 +9,14 @@ import type {
   SessionQuery,
   Store,
 } from '../types.js';
-import { checkpointFromRow, taskFromRow, type CheckpointRow, type TaskRow } from './rows.js';
+import {
+  checkpointFromRow,
+  eventFromRow,
+  taskFromRow,
+  type CheckpointRow,
+  type EventRow,
+  type TaskRow,
+} from './rows.js';
 import { fromSqliteError, openSqliteDatabase, type OpenOptions } from './sqlite-database.js';
 import { checkIntegrity, prune, rewriteField } from './sqlite-maintenance.js';
 import * as q from './sqlite-queries.js';
@@ -55,6 +62,8 @@ export function createSqliteStore(
     },
     session: q.sessionSpanOf(db),
   };
+  const eventsAfterStmt = db.prepare('SELECT * FROM events_v WHERE seq > ? ORDER BY seq LIMIT ?');
+  const lastSeqStmt = db.prepare('SELECT max(seq) FROM events').pluck();
   const cpByInode = db.prepare(
     'SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1',
   );
@@ -83,6 +92,15 @@ export function createSqliteStore(
           checkpointFromRow,
         ),
       ) as Promise<Checkpoint[]>,
+    eventsAfter: (seq: number, limit: number) =>
+      guard('read events', () =>
+        (eventsAfterStmt.all(seq, limit) as (EventRow & { seq: number })[]).map((row) => ({
+          seq: row.seq,
+          event: eventFromRow(row),
+        })),
+      ),
+    lastSeq: () =>
+      guard('read events', () => (lastSeqStmt.get() as number | null | undefined) ?? 0),
     hasEventsFrom: (p: string) =>
       guard(
         'read sources',

@@ -245,11 +245,13 @@ export class SqliteWriter {
     let duplicates = 0;
     let conflicts = 0;
     const committed: number[] = [];
+    let firstSeq: number | null = null;
     if (enc.count > 0) {
       const ids = this.syncIds();
       ids.reserve(enc.count);
       const v = enc.values;
       let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
+      const startSeq = nextSeq;
       const pending: number[] = [];
       this.probeValues = v;
       this.probePending = pending;
@@ -303,7 +305,10 @@ export class SqliteWriter {
       this.probeValues = [];
       this.probePending = [];
       this.idsSeq = nextSeq - 1;
-      if (inserted > 0) this.idsDirty = true;
+      if (inserted > 0) {
+        this.idsDirty = true;
+        firstSeq = startSeq;
+      }
       this.s.setMeta.run('next_seq', String(nextSeq));
       this.flushTasks(tasks, rollup);
       this.flushRollup(rollup);
@@ -316,6 +321,7 @@ export class SqliteWriter {
       inserted,
       duplicates,
       conflicts,
+      firstSeq,
       // Decoded on demand: the CLI never reads them, the live bus does.
       get committed() {
         decoded ??= events

@@ -1,5 +1,5 @@
-import type { VigilEvent } from '../../core/event.js';
-import { EMPTY_EVENT_FIELDS } from '../../core/vocabulary.js';
+import type { VigilEvent } from '../core/event.js';
+import { EMPTY_EVENT_FIELDS } from '../core/vocabulary.js';
 
 /**
  * An event in export form: the KPI tracker's field names where it has them (`event_id`, `event_type`,
