@@ -52,7 +52,7 @@ export interface Guard {
  * WebSocket upgrades, and CORS only for configured origins.
  */
 export function createGuard(config: ServerConfig): Guard {
-  const allowedHosts = new Set<string>([...LOOPBACK_NAMES]);
+  const allowedHosts = new Set<string>(LOOPBACK_NAMES);
   const bind = hostnameOf(config.host);
   if (bind !== '0.0.0.0' && bind !== '::' && bind !== '') allowedHosts.add(bind);
   for (const h of config.allowedHosts) allowedHosts.add(hostnameOf(h));
