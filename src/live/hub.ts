@@ -17,6 +17,10 @@ export class Hub {
   readonly bus: LiveBus;
   readonly monitor = new IngestMonitor();
   readonly startedAt = Date.now();
+  /** Connected stream clients, by stream (the streams keep these up to date; /metrics reads). */
+  readonly clients = { metricsStream: 0, eventsStream: 0, websocket: 0 };
+  /** Stream clients dropped because they stopped reading (their buffer filled). */
+  readonly droppedClients = { metricsStream: 0, eventsStream: 0, websocket: 0 };
 
   private constructor(
     readonly config: Config,
