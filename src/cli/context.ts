@@ -23,12 +23,13 @@ export class CliContext {
   constructor(readonly io: Io) {}
 
   /** Loads the configuration; runs before every command's action (the preAction hook). */
-  async init(): Promise<void> {
+  async init(extra: { workspaceRoot?: string } = {}): Promise<void> {
     this.cfg = await loadConfig({
       configPath: this.globals.config,
       dataDir: this.globals.dataDir,
       env: this.io.env,
       cwd: this.io.cwd,
+      ...extra,
     });
   }
 

@@ -9,6 +9,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrune } from './commands/prune.js';
 import { registerSanitize } from './commands/sanitize.js';
+import { registerServe } from './commands/serve.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerSources } from './commands/sources.js';
 import { registerSummary } from './commands/summary.js';
@@ -51,6 +52,7 @@ Examples:
   vigil events --kind llm_call --latest 20`,
     );
   for (const register of [
+    registerServe,
     registerIngest,
     registerSummary,
     registerExport,

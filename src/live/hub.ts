@@ -5,6 +5,9 @@ import type { IngestBatchResult, Store } from '../store/types.js';
 import { LiveBus } from './bus.js';
 import { IngestMonitor } from './ingest-monitor.js';
 
+/** How long a hub write waits for another process's lock (then 503, or a retried tail). */
+export const HUB_BUSY_TIMEOUT_MS = 1_000;
+
 /**
  * The running hub: one store, the live bus fed from its commits, and the ingest monitor.
  * Everything `vigil serve` runs (tailer, HTTP routes, streams, metrics) shares one of these.

@@ -12,6 +12,7 @@ import {
 import { VigilError } from '../core/errors.js';
 import type { Hub } from '../live/hub.js';
 import { VERSION } from '../version.js';
+import { errorBody, HttpError } from './http-error.js';
 import { registerMetrics } from './metrics/index.js';
 import { registerApiRoutes } from './routes/index.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -59,8 +60,7 @@ export async function buildApp(hub: Hub, options: BuildOptions = {}): Promise<Vi
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       return reply.code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
+        ...errorBody(400, ''),
         message: `invalid ${error.validationContext ?? 'request'}: ${error.validation
           .map(
             (v) =>
@@ -76,40 +76,38 @@ export async function buildApp(hub: Hub, options: BuildOptions = {}): Promise<Vi
     if (isResponseSerializationError(error)) {
       request.log.error(error);
       hub.monitor.error(`response for ${request.url} did not match its schema: ${error.message}`);
-      return reply.code(500).send({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'the response did not match its schema',
-      });
+      return reply.code(500).send(errorBody(500, 'the response did not match its schema'));
+    }
+    if (error instanceof HttpError) {
+      return reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send(errorBody(error.statusCode, error.message));
     }
     if (error instanceof VigilError) {
       const status =
         error.code === 'VIGIL_ERR_STORE_LOCKED' || error.code === 'VIGIL_ERR_DISK' ? 503 : 400;
       if (status === 503) reply.header('retry-after', '1');
-      return reply
-        .code(status)
-        .send({ statusCode: status, error: error.code, message: error.message, hint: error.hint });
+      return reply.code(status).send(errorBody(status, error.message, { hint: error.hint }));
     }
     const status =
       error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
-    return reply.code(status).send({
-      statusCode: status,
-      error:
-        status === 413
-          ? 'Payload Too Large'
-          : status >= 500
-            ? 'Internal Server Error'
-            : 'Bad Request',
-      message: status >= 500 ? 'internal error; see the server log' : error.message,
-    });
+    return reply
+      .code(status)
+      .send(
+        errorBody(status, status >= 500 ? 'internal error; see the server log' : error.message),
+      );
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      message: `no route ${request.method} ${request.url.split('?')[0]}; see /api/openapi.json`,
-    }),
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          404,
+          `no route ${request.method} ${request.url.split('?')[0]}; see /api/openapi.json`,
+        ),
+      ),
   );
 
   await app.register(swagger, {

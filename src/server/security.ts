@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { ServerConfig } from '../config/config.js';
+import { errorBody } from './http-error.js';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -95,7 +96,7 @@ export function createGuard(config: ServerConfig): Guard {
   const refuse = (reply: FastifyReply, status: number, message: string): false => {
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="vigil"');
     reply.header('cache-control', 'no-store');
-    reply.code(status).send({ statusCode: status, error: statusText(status), message });
+    reply.code(status).send(errorBody(status, message));
     return false;
   };
 
@@ -146,10 +147,6 @@ export function createGuard(config: ServerConfig): Guard {
       return true;
     },
   };
-}
-
-function statusText(status: number): string {
-  return status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error';
 }
 
 /**

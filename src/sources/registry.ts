@@ -4,6 +4,7 @@ import { kpiAdapter } from './kpi/index.js';
 import { taskBoardAdapter } from './task-board/index.js';
 import { tokenUsageAdapter } from './token-usage/index.js';
 import type { SourceAdapter } from './types.js';
+import { vigilJsonAdapter } from './vigil-json/index.js';
 import { wfcAggregateAdapter } from './wfc-aggregate/index.js';
 import { wfcBypassAdapter } from './wfc-bypass/index.js';
 import { wfcEventsAdapter } from './wfc-events/index.js';
@@ -33,6 +34,7 @@ export const BUILTIN_ADAPTERS: readonly SourceAdapter[] = [
   wvoUsageAdapter,
   wvoTelemetryAdapter,
   taskBoardAdapter,
+  vigilJsonAdapter,
 ];
 
 export interface AdapterRegistry {

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import type { VigilEvent } from '../../src/core/event.js';
 import { createConfiguredRegistry } from '../../src/ingest/configured-registry.js';
 import { ingestFiles } from '../../src/ingest/ingest-files.js';
-import { Hub } from '../../src/live/hub.js';
+import { Hub, HUB_BUSY_TIMEOUT_MS } from '../../src/live/hub.js';
 import { buildApp } from '../../src/server/app.js';
 import type { VigilApp } from '../../src/server/types.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -41,6 +41,8 @@ export interface TestHubOptions {
   files?: Record<string, string>;
   /** Do not listen (use app.inject only). */
   noListen?: boolean;
+  /** How long a write waits for another process's lock (the hub's own default when absent). */
+  busyTimeoutMs?: number;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -54,7 +56,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     },
     cwd: dir,
   });
-  const store = createSqliteStore(config.dbPath);
+  const store = createSqliteStore(config.dbPath, {
+    busyTimeoutMs: options.busyTimeoutMs ?? HUB_BUSY_TIMEOUT_MS,
+  });
   const registry = createConfiguredRegistry(config);
   if (options.events?.length) await store.ingest({ events: options.events, checkpoints: [] });
   const hub = await Hub.open(config, store, registry);

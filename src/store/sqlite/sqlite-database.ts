@@ -9,6 +9,11 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 export type SqliteDb = Database.Database;
 
 export interface OpenOptions {
+  /**
+   * How long a write waits for another process's lock before failing with
+   * VIGIL_ERR_STORE_LOCKED (default 60 s; the hub uses a short wait and answers 503).
+   */
+  busyTimeoutMs?: number;
   /** Open without write access (queries only); the file must exist. */
   readonly?: boolean;
   /** `NORMAL` (default) or `FULL`; see docs/architecture.md "Durability". */
@@ -78,7 +83,7 @@ export function openSqliteDatabase(path: string, options: OpenOptions = {}): Sql
     throw fromSqliteError(error, path, 'open the database');
   }
   try {
-    db.pragma('busy_timeout = 60000');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 60_000}`);
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     // Rows are appended, not scattered: a small page cache does as well as a large one.
