@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 
 import { generateKpi } from './generate-kpi.mjs';
+import { benchLive } from './live.mjs';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -107,6 +108,9 @@ async function main() {
     ).stdout,
   );
 
+  log('live hub over the 1M-event store...');
+  const live = await benchLive({ bin, dataDir, work, log });
+
   // Growth: the same amount of new data into fresh stores and into the store holding 1M
   // events, three times each, compared by median (one run each is within this machine's noise).
   log('growth: 3 × 200k events into empty stores, 3 × 200k into the 1M store...');
@@ -158,6 +162,37 @@ async function main() {
       sumAll <= 50,
     ],
     ['Peak RSS during the 1M ingest', `${fmt(rss)} MiB`, '<= 250 MB', rss * 1.048576 <= 250],
+    [
+      'File append → SSE receipt, 1 client, 1,000 lines/s',
+      `p50 ${fmt(live.one.p50, 2)} ms, p99 ${fmt(live.one.p99, 2)} ms (${fmt(live.one.n)} lines)`,
+      'p50 <= 5 ms, p99 <= 25 ms',
+      live.one.p50 <= 5 && live.one.p99 <= 25,
+    ],
+    [
+      'File append → SSE receipt, 500 clients, 1,000 lines/s',
+      `${live.many.complete} of ${live.many.clients} clients got all ${fmt(live.many.n)} lines; p50 ${fmt(live.many.p50, 1)} ms, p99 ${fmt(live.many.p99, 1)} ms`,
+      'no message lost, p99 <= 100 ms',
+      live.many.complete === live.many.clients && live.many.p99 <= 100,
+    ],
+    [
+      '`/api/summary`, 1M events stored',
+      `${fmt(live.summary)} requests/s`,
+      '>= 2,000 requests/s',
+      live.summary >= 2000,
+    ],
+    ['`/healthz`', `${fmt(live.healthz)} requests/s`, '>= 20,000 requests/s', live.healthz >= 20_000],
+    [
+      '`/metrics` scrape, catalogue from 1M events',
+      `${fmt(live.scrape, 2)} ms (median of 50, client-side)`,
+      '<= 10 ms',
+      live.scrape <= 10,
+    ],
+    [
+      'Server RSS idle, 1M events stored',
+      `${fmt(live.idleRss)} MiB`,
+      '<= 100 MB',
+      live.idleRss * 1.048576 <= 100,
+    ],
   ];
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / (1 << 30), 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, SQLite ${sqliteVersion}`;
   const md = `# Benchmarks
@@ -191,6 +226,12 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
   day ${fmt(sumDay, 2)} ms, a ragged range (not on hour boundaries) ${fmt(sumRagged, 2)} ms.
   As a command, including starting Node: \`vigil summary\` over the whole range ${fmt(cliAll)} ms,
   one day ${fmt(cliDay)} ms (medians of 5).
+- Live hub: \`vigil serve\` as a process over the store above, tailing one file. Lines are
+  appended at 1,000 per second for 10 s (each stamped with its write time); latency is
+  receipt by an SSE client of \`/api/events/stream\` minus that time, so it covers the inotify
+  wake-up, read, parse, commit, publish and delivery. The 500 clients run in the benchmark
+  process on the same 2 cores as the hub. Request rates: autocannon, 10 connections, 8 s each,
+  on loopback (\`/api/summary\` over the whole range).
 - The whole-range summary reports ${fmt(summaryJson.summary.total_tasks)} tasks, success rate
   ${summaryJson.summary.success_rate}, ${fmt(summaryJson.summary.total_tokens)} tokens.
 `;

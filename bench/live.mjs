@@ -1,0 +1,196 @@
+// The live hub's figures for `npm run bench`: append → SSE latency (one client, then 500),
+// request rates (/healthz, /api/summary), /metrics scrape time and idle RSS, against a
+// `vigil serve` process holding the store the ingest benchmark filled.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+
+import autocannon from 'autocannon';
+
+const now = () => performance.timeOrigin + performance.now();
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const median = (xs) => pct(xs, 50);
+
+/** Starts `vigil serve` and resolves once it prints where it listens. */
+function startServe(bin, dataDir, watch) {
+  const child = spawn(
+    process.execPath,
+    [bin, '--data-dir', dataDir, 'serve', '--port', '0', '--watch-only', '--watch', watch],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
+  );
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (b) => (err += b));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (b) => {
+      out += b;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1], stderr: () => err });
+    });
+    child.once('exit', (code) => reject(new Error(`vigil serve exited (${code}): ${err}`)));
+  });
+}
+
+/** Polls until fn() is truthy or the deadline passes. */
+async function until(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function get(url, path) {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    request(`${url}${path}`, { agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ ms: now() - t0, status: res.statusCode, body: Buffer.concat(chunks).toString() }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** An SSE client that records, per received event, receipt time minus `attrs.sent_at`. */
+function sseClient(url) {
+  const client = { latencies: [], ids: new Set(), req: null, ready: null };
+  client.ready = new Promise((resolve, reject) => {
+    client.req = request(`${url}/api/events/stream`, { agent: false }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`SSE status ${res.statusCode}`));
+      resolve();
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        const t = now();
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) !== -1) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const sent = /"sent_at":([0-9.]+)/.exec(frame);
+          const id = /"event_id":"([^"]+)"/.exec(frame);
+          if (sent && id && !client.ids.has(id[1])) {
+            client.ids.add(id[1]);
+            client.latencies.push(t - Number(sent[1]));
+          }
+        }
+      });
+    });
+    client.req.on('error', reject);
+    client.req.end();
+  });
+  return client;
+}
+
+/** Appends `rate` KPI lines per second for `seconds`, each stamped with its write time. */
+async function appendAtRate(file, rate, seconds) {
+  const total = rate * seconds;
+  const t0 = performance.now();
+  let written = 0;
+  while (written < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    let lines = '';
+    for (; written < due; written++) {
+      lines += `${JSON.stringify({
+        event_id: randomUUID(),
+        event_type: 'task_end',
+        timestamp: new Date().toISOString(),
+        task_id: `live-${written}`,
+        status: 'success',
+        model: 'claude-sonnet-4-5',
+        tokens_input: 10,
+        tokens_output: 5,
+        sent_at: now(),
+      })}\n`;
+    }
+    if (lines) appendFileSync(file, lines);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return total;
+}
+
+function rssMiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function rate(url, path, seconds, connections) {
+  const r = await autocannon({ url: `${url}${path}`, connections, duration: seconds });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return r.requests.average;
+}
+
+export async function benchLive({ bin, dataDir, work, log }) {
+  const liveDir = join(work, 'live');
+  mkdirSync(liveDir, { recursive: true });
+  const file = join(liveDir, 'kpis.jsonl');
+  writeFileSync(file, '');
+  const server = await startServe(bin, dataDir, join(liveDir, '*.jsonl'));
+  const { url, child } = server;
+  try {
+    await until(async () => (await get(url, '/healthz')).status === 200, 30_000, 'the hub');
+    // Idle: the hub has opened the 1M-event store and started; sample RSS once it settles.
+    log('live: idle RSS...');
+    const samples = [];
+    for (let i = 0; i < 10; i++) {
+      await get(url, '/healthz');
+      samples.push(rssMiB(child.pid));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const idleRss = Math.max(...samples.slice(-5));
+
+    log('live: /metrics scrape...');
+    await get(url, '/metrics');
+    const scrapes = [];
+    for (let i = 0; i < 50; i++) {
+      const r = await get(url, '/metrics');
+      if (r.status !== 200) throw new Error(`/metrics: ${r.status}`);
+      scrapes.push(r.ms);
+    }
+    const scrape = median(scrapes);
+
+    log('live: request rates (autocannon)...');
+    const healthz = await rate(url, '/healthz', 8, 10);
+    const summaryPath = '/api/summary?since=2026-01-01&until=2026-01-31';
+    const summary = await rate(url, summaryPath, 8, 10);
+
+    log('live: append → SSE, 1 client at 1,000 lines/s...');
+    const one = sseClient(url);
+    await one.ready;
+    const n1 = await appendAtRate(file, 1000, 10);
+    await until(() => one.ids.size >= n1, 30_000, 'one client to receive every line');
+    one.req.destroy();
+
+    log('live: append → SSE, 500 clients at 1,000 lines/s...');
+    const many = Array.from({ length: 500 }, () => sseClient(url));
+    await Promise.all(many.map((c) => c.ready));
+    const n2 = await appendAtRate(file, 1000, 10);
+    await until(() => many.every((c) => c.ids.size >= n2), 60_000, 'every client to receive every line').catch(
+      () => {},
+    );
+    const complete = many.filter((c) => c.ids.size === n2).length;
+    const all = many.flatMap((c) => c.latencies);
+    for (const c of many) c.req.destroy();
+    return {
+      idleRss,
+      scrape,
+      healthz,
+      summary,
+      one: { n: n1, p50: pct(one.latencies, 50), p99: pct(one.latencies, 99) },
+      many: { n: n2, clients: many.length, complete, p50: pct(all, 50), p99: pct(all, 99) },
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
