@@ -124,9 +124,10 @@ function rssMiB(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function rate(url, path, seconds, connections) {
+async function requestRate(url, path, seconds, connections) {
   const r = await autocannon({ url: `${url}${path}`, connections, duration: seconds });
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return r.requests.average;
 }
 
@@ -160,9 +161,9 @@ export async function benchLive({ bin, dataDir, work, log }) {
     const scrape = median(scrapes);
 
     log('live: request rates (autocannon)...');
-    const healthz = await rate(url, '/healthz', 8, 10);
+    const healthz = await requestRate(url, '/healthz', 8, 10);
     const summaryPath = '/api/summary?since=2026-01-01&until=2026-01-31';
-    const summary = await rate(url, summaryPath, 8, 10);
+    const summary = await requestRate(url, summaryPath, 8, 10);
 
     log('live: append → SSE, 1 client at 1,000 lines/s...');
     const one = sseClient(url);
@@ -175,9 +176,11 @@ export async function benchLive({ bin, dataDir, work, log }) {
     const many = Array.from({ length: 500 }, () => sseClient(url));
     await Promise.all(many.map((c) => c.ready));
     const n2 = await appendAtRate(file, 1000, 10);
-    await until(() => many.every((c) => c.ids.size >= n2), 60_000, 'every client to receive every line').catch(
-      () => {},
-    );
+    await until(
+      () => many.every((c) => c.ids.size >= n2),
+      60_000,
+      'every client to receive every line',
+    ).catch(() => {});
     const complete = many.filter((c) => c.ids.size === n2).length;
     const all = many.flatMap((c) => c.latencies);
     for (const c of many) c.req.destroy();

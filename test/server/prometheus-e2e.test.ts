@@ -157,6 +157,7 @@ describe('Prometheus end to end', () => {
     } catch (error) {
       throw new Error(
         `${(error as Error).message}\n--- prometheus ---\n${prom.output().slice(-3000)}\n--- vigil ---\n${vigil.output().slice(-2000)}`,
+        { cause: error },
       );
     }
   });

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { VigilEvent } from '../../core/event.js';
 import type { EventFilter } from '../../store/types.js';
 import type { CliContext } from '../context.js';
-import { parseTimeFlag } from '../dates.js';
+import { parseTimeFlag } from '../../output/dates.js';
 import { csvLine } from '../../output/csv.js';
 import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
 import { renderTable, safeText } from '../output/table.js';

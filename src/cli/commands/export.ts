@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { buildSummary } from '../../core/summary.js';
 import type { EventFilter } from '../../store/types.js';
 import type { CliContext } from '../context.js';
-import { periodDates } from '../dates.js';
+import { periodDates } from '../../output/dates.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { csvLine } from '../../output/csv.js';
 import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
@@ -14,7 +14,8 @@ import {
   addFilterOptions,
   type FilterOptions,
 } from './event-filters.js';
-import { byModelJson, resolveRange, summaryJson } from './summary.js';
+import { byModelJson, summaryJson } from '../../output/summary-forms.js';
+import { resolveRange } from './summary.js';
 
 export function registerExport(program: Command, ctx: CliContext): void {
   const cmd = program

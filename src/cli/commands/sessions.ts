@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 
 import type { CliContext } from '../context.js';
-import { parseTimeFlag } from '../dates.js';
+import { parseTimeFlag } from '../../output/dates.js';
 import { toCsv } from '../../output/csv.js';
 import { formatInt, renderTable, safeText } from '../output/table.js';
 import { positive } from './events.js';

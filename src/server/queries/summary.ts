@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 
-import { byModelJson, summaryCsv, summaryJson } from '../../cli/commands/summary.js';
-import { periodDates } from '../../cli/dates.js';
+import { byModelJson, summaryCsv, summaryJson } from '../../output/summary-forms.js';
+import { periodDates } from '../../output/dates.js';
 import { PRICES_TAKEN_ON, type PriceTable } from '../../core/prices.js';
 import { buildSummary, type Summary } from '../../core/summary.js';
 import type { Store } from '../../store/types.js';

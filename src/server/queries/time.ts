@@ -1,4 +1,4 @@
-import { parseTimeFlag } from '../../cli/dates.js';
+import { parseTimeFlag } from '../../output/dates.js';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
