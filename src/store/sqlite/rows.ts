@@ -55,7 +55,50 @@ export interface EventRow {
   attrs: string | null;
 }
 
+/** A row of `events` (source as its id), resolved through the sources dictionary. */
+export type StoredEventRow = Omit<EventRow, 'source_adapter' | 'source_file'> & {
+  source_id: number;
+};
+
+/** Sources by id: never deleted, so an id once seen always names the same (adapter, file). */
+export class SourceNames {
+  private readonly names = new Map<number, { adapter: string; file: string | null }>();
+  private readonly all: { all(): unknown[] };
+
+  constructor(db: { prepare(sql: string): { all(): unknown[] } }) {
+    this.all = db.prepare('SELECT source_id, adapter, file FROM sources');
+  }
+
+  get(id: number): { adapter: string; file: string | null } {
+    let name = this.names.get(id);
+    if (name === undefined) {
+      for (const row of this.all.all() as { source_id: number; adapter: string; file: string }[]) {
+        this.names.set(row.source_id, {
+          adapter: row.adapter,
+          file: row.file === '' ? null : row.file,
+        });
+      }
+      name = this.names.get(id) ?? { adapter: 'unknown', file: null };
+    }
+    return name;
+  }
+
+  /** The event of an `events` row. */
+  event(r: StoredEventRow): VigilEvent {
+    const source = this.get(r.source_id);
+    return buildEvent(r, source.adapter, source.file);
+  }
+}
+
 export function eventFromRow(r: EventRow): VigilEvent {
+  return buildEvent(r, r.source_adapter, r.source_file);
+}
+
+function buildEvent(
+  r: Omit<EventRow, 'source_adapter' | 'source_file'>,
+  adapter: string,
+  file: string | null,
+): VigilEvent {
   return {
     id: r.id,
     type: r.type,
@@ -75,8 +118,8 @@ export function eventFromRow(r: EventRow): VigilEvent {
     costUsd: r.cost_usd,
     message: r.message,
     source: {
-      adapter: r.source_adapter,
-      file: r.source_file,
+      adapter,
+      file,
       line: r.source_line,
       offset: r.source_offset,
     },

@@ -17,7 +17,14 @@ import type {
   SessionQuery,
   SessionSummary,
 } from '../types.js';
-import { eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
+import {
+  eventFromRow,
+  SourceNames,
+  taskFromRow,
+  type EventRow,
+  type StoredEventRow,
+  type TaskRow,
+} from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
 
 const BULK_KINDS: readonly EventKind[] = ['task', 'llm_call'];
@@ -103,6 +110,18 @@ export function whereOf(filter: EventFilter, spans?: Spans): { sql: string; para
   return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
 }
 
+const sourceNames = new WeakMap<SqliteDb, SourceNames>();
+
+/** The sources dictionary of a database, cached (sources are never deleted or renumbered). */
+export function sourceNamesOf(db: SqliteDb): SourceNames {
+  let names = sourceNames.get(db);
+  if (names === undefined) {
+    names = new SourceNames(db);
+    sourceNames.set(db, names);
+  }
+  return names;
+}
+
 function encodeCursor(ts: number, seq: number): string {
   return Buffer.from(`${ts}:${seq}`).toString('base64url');
 }
@@ -125,13 +144,14 @@ export function queryEvents(db: SqliteDb, q: EventQuery, spans?: Spans): EventPa
   }
   const order = desc ? 'DESC' : 'ASC';
   const rows = db
-    .prepare(`SELECT * FROM events_v ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
-    .all(...params, limit + 1) as EventRow[];
+    .prepare(`SELECT * FROM events ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
+    .all(...params, limit + 1) as StoredEventRow[];
+  const names = sourceNamesOf(db);
   const more = rows.length > limit;
   if (more) rows.pop();
   const last = rows[rows.length - 1];
   return {
-    events: rows.map(eventFromRow),
+    events: rows.map((r) => names.event(r)),
     nextCursor: more && last ? encodeCursor(last.ts, last.seq) : null,
   };
 }

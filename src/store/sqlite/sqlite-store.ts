@@ -11,10 +11,9 @@ import type {
 } from '../types.js';
 import {
   checkpointFromRow,
-  eventFromRow,
   taskFromRow,
   type CheckpointRow,
-  type EventRow,
+  type StoredEventRow,
   type TaskRow,
 } from './rows.js';
 import { fromSqliteError, openSqliteDatabase, type OpenOptions } from './sqlite-database.js';
@@ -62,7 +61,7 @@ export function createSqliteStore(
     },
     session: q.sessionSpanOf(db),
   };
-  const eventsAfterStmt = db.prepare('SELECT * FROM events_v WHERE seq > ? ORDER BY seq LIMIT ?');
+  const eventsAfterStmt = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   const lastSeqStmt = db.prepare('SELECT max(seq) FROM events').pluck();
   const cpByInode = db.prepare(
     'SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1',
@@ -94,9 +93,9 @@ export function createSqliteStore(
       ) as Promise<Checkpoint[]>,
     eventsAfter: (seq: number, limit: number) =>
       guard('read events', () =>
-        (eventsAfterStmt.all(seq, limit) as (EventRow & { seq: number })[]).map((row) => ({
+        (eventsAfterStmt.all(seq, limit) as StoredEventRow[]).map((row) => ({
           seq: row.seq,
-          event: eventFromRow(row),
+          event: q.sourceNamesOf(db).event(row),
         })),
       ),
     lastSeq: () =>
