@@ -122,15 +122,73 @@ async function ingestFile(
   options: IngestOptions,
   totals: IngestTotals,
 ): Promise<FileResult> {
-  const result = emptyResult(path);
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
+    const result = emptyResult(path);
     result.status = 'error';
     result.error = fromSystemError(error, path, 'read the file');
     return result;
   }
+  try {
+    return await ingestDescriptor(store, fd, path, options, totals, undefined);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where to start a line file instead of its checkpoint: offset of a line start, lines before. */
+export interface ResumeAt {
+  offset: number;
+  lines: number;
+}
+
+/**
+ * Ingests one file through a descriptor the caller opened and keeps (it is not closed here),
+ * under `path`: the path names its checkpoint and its events' source file. The live tailer
+ * holds the descriptor of the inode it is reading, so a file renamed away or deleted while
+ * tailed is still read to its end under its own path. `resumeAt` starts a line file at that
+ * offset instead of its checkpoint (a rotated copy read on from where the original was left).
+ *
+ * @example
+ * const fd = openSync('/repo/.droid/kpis.jsonl', 'r');
+ * const totals = await ingestOpenFile(store, fd, '/repo/.droid/kpis.jsonl', { registry });
+ */
+export async function ingestOpenFile(
+  store: Store,
+  fd: number,
+  path: string,
+  options: IngestOptions & { resumeAt?: ResumeAt },
+): Promise<IngestTotals> {
+  const totals: IngestTotals = {
+    files: [],
+    inserted: 0,
+    duplicates: 0,
+    conflicts: 0,
+    rejected: 0,
+    rejectsByReason: {},
+    bytesRead: 0,
+  };
+  const result = await ingestDescriptor(store, fd, path, options, totals, options.resumeAt);
+  totals.files.push(result);
+  totals.inserted = result.inserted;
+  totals.duplicates = result.duplicates;
+  totals.conflicts = result.conflicts;
+  totals.rejected = result.rejected;
+  totals.bytesRead = result.bytesRead;
+  return totals;
+}
+
+async function ingestDescriptor(
+  store: Store,
+  fd: number,
+  path: string,
+  options: IngestOptions,
+  totals: IngestTotals,
+  resumeAt: ResumeAt | undefined,
+): Promise<FileResult> {
+  const result = emptyResult(path);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
@@ -166,7 +224,19 @@ async function ingestFile(
     if (adapter.mode === 'document') {
       await ingestDocument(fd, path, adapter, identity, store, result, reject, commit);
     } else {
-      await ingestLines(fd, path, adapter, identity, head, store, options, result, reject, commit);
+      await ingestLines(
+        fd,
+        path,
+        adapter,
+        identity,
+        head,
+        store,
+        options,
+        result,
+        reject,
+        commit,
+        resumeAt,
+      );
     }
     return result;
   } catch (error) {
@@ -188,8 +258,6 @@ async function ingestFile(
       return result;
     }
     throw error;
-  } finally {
-    closeSync(fd);
   }
 }
 

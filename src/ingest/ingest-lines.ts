@@ -1,9 +1,11 @@
+import { fstatSync, readSync } from 'node:fs';
+
 import { digest, logicalPathOf } from '../sources/shared/fields.js';
 import { BUILTIN_ADAPTERS } from '../sources/registry.js';
 import type { LineAdapter } from '../sources/types.js';
 import type { Checkpoint, Store } from '../store/types.js';
 import type { CommitFn, Identity, RejectFn } from './file-context.js';
-import type { FileResult, IngestOptions } from './ingest-files.js';
+import type { FileResult, IngestOptions, ResumeAt } from './ingest-files.js';
 import { LineReader } from './line-reader.js';
 import { parseBatch, type ParsedBatch } from './parse-lines.js';
 import { resumePoint } from './resume-point.js';
@@ -36,8 +38,17 @@ export async function ingestLines(
   result: FileResult,
   reject: RejectFn,
   commit: CommitFn,
+  /** Start here instead of at the checkpoint (see `ingestOpenFile`). */
+  resumeAt?: ResumeAt,
 ): Promise<void> {
-  const start = await resumePoint(store, fd, path, id, head);
+  const start =
+    resumeAt === undefined
+      ? await resumePoint(store, fd, path, id, head)
+      : {
+          offset: resumeAt.offset,
+          lines: resumeAt.lines,
+          note: `reading on from offset ${resumeAt.offset} (rotated copy)`,
+        };
   result.note = start.note;
   if (start.offset === id.size && start.note === null) {
     result.status = 'unchanged';
@@ -87,7 +98,15 @@ export async function ingestLines(
       );
   let end = start.offset;
   let lines = start.lines;
+  let cut = false;
   for await (const batch of batches) {
+    if (truncatedWhileRead(fd, head, batch.end)) {
+      // Bytes read after a truncation are not this file's lines at these offsets: keep
+      // nothing of this batch; the next pass starts from the last checkpoint.
+      cut = true;
+      result.note = 'truncated while being read; the rest is read on the next pass';
+      break;
+    }
     for (const r of batch.rejects) reject(r.line, r.reason, r.message);
     await commit(batch.encoded, checkpointAt(batch.end, batch.lines));
     result.bytesRead += batch.end - end;
@@ -99,7 +118,15 @@ export async function ingestLines(
   if (end === start.offset && start.note !== null)
     await commit({ count: 0, values: [] }, checkpointAt(end, lines));
   result.lines = lines - start.lines;
-  result.partialLine = end < id.size && !options.signal?.aborted;
+  result.partialLine = end < id.size && !options.signal?.aborted && !cut;
+}
+
+/** True when the file is now shorter than `end` or no longer starts with `head`. */
+function truncatedWhileRead(fd: number, head: Buffer, end: number): boolean {
+  if (fstatSync(fd).size < end) return true;
+  if (head.length === 0) return false;
+  const now = Buffer.alloc(head.length);
+  return readSync(fd, now, 0, now.length, 0) !== now.length || !now.equals(head);
 }
 
 function* inThreadBatches(

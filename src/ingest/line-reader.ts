@@ -45,7 +45,9 @@ export class LineReader {
 
   /** Offset just past the last complete line returned. */
   get position(): number {
-    return this.bufOffset + this.start;
+    // Inside an over-long line still waiting for its newline: that line starts here, so a
+    // checkpoint taken now stays on a line start and the line is rejected once complete.
+    return this.skipping ? this.skipFrom : this.bufOffset + this.start;
   }
 
   next(): RawLine | null {
