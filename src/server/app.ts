@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 
-import { VigilError } from '../core/errors.js';
+import { type ErrorCode, VigilError } from '../core/errors.js';
 import type { Hub } from '../live/hub.js';
 import { VERSION } from '../version.js';
 import { errorBody, HttpError } from './http-error.js';
@@ -85,9 +85,9 @@ export async function buildApp(hub: Hub, options: BuildOptions = {}): Promise<Vi
         .send(errorBody(error.statusCode, error.message));
     }
     if (error instanceof VigilError) {
-      const status =
-        error.code === 'VIGIL_ERR_STORE_LOCKED' || error.code === 'VIGIL_ERR_DISK' ? 503 : 400;
+      const status = statusOfVigilError(error.code);
       if (status === 503) reply.header('retry-after', '1');
+      if (status >= 500) request.log.error(error);
       return reply.code(status).send(errorBody(status, error.message, { hint: error.hint }));
     }
     const status =
@@ -133,4 +133,27 @@ export async function buildApp(hub: Hub, options: BuildOptions = {}): Promise<Vi
   await registerStreams(app, hub);
   await registerMetrics(app, hub);
   return app;
+}
+
+/**
+ * The status of a catalogued error: what the request asked for is 400, a busy or full store
+ * 503 (retry later), and a fault of the hub's own files or store 500.
+ */
+function statusOfVigilError(code: ErrorCode): number {
+  switch (code) {
+    case 'VIGIL_ERR_USAGE':
+    case 'VIGIL_ERR_UNKNOWN_FORMAT':
+      return 400;
+    case 'VIGIL_ERR_STORE_LOCKED':
+    case 'VIGIL_ERR_DISK':
+      return 503;
+    case 'VIGIL_ERR_FILE_NOT_FOUND':
+    case 'VIGIL_ERR_PERMISSION':
+    case 'VIGIL_ERR_STORE_CORRUPT':
+    case 'VIGIL_ERR_STORE_VERSION':
+    case 'VIGIL_ERR_CONFIG':
+      return 500;
+    default:
+      return code satisfies never;
+  }
 }

@@ -41,6 +41,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** An origin as compared: lower case, without trailing slashes. */
+const normalOrigin = (origin: string) => origin.replace(/\/+$/, '').toLowerCase();
+
 export interface Guard {
   /** Host, token, Origin and CORS checks; replies (and returns false) when a request is refused. */
   check(request: FastifyRequest, reply: FastifyReply): boolean;
@@ -58,7 +61,7 @@ export function createGuard(config: ServerConfig): Guard {
   if (bind !== '0.0.0.0' && bind !== '::' && bind !== '') allowedHosts.add(bind);
   for (const h of config.allowedHosts) allowedHosts.add(hostnameOf(h));
   const corsAll = config.corsOrigins.includes('*');
-  const corsOrigins = new Set(config.corsOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
+  const corsOrigins = new Set(config.corsOrigins.map(normalOrigin));
   const token = config.apiToken === null ? null : Buffer.from(config.apiToken);
 
   const hostAllowed = (host: string | undefined): boolean => {
@@ -67,16 +70,17 @@ export function createGuard(config: ServerConfig): Guard {
     return allowedHosts.has(name) || name.endsWith('.localhost');
   };
 
-  const originAllowed = (origin: string, host: string | undefined): boolean => {
-    const o = origin.replace(/\/+$/, '').toLowerCase();
-    if (corsAll || corsOrigins.has(o)) return true;
+  /** An origin the configuration lets read responses (CORS). */
+  const corsListed = (origin: string): boolean => corsAll || corsOrigins.has(normalOrigin(origin));
+
+  /** A page served by this hub under a host we accept. */
+  const sameOrigin = (origin: string, host: string | undefined): boolean => {
     let url: URL;
     try {
-      url = new URL(o);
+      url = new URL(normalOrigin(origin));
     } catch {
       return false;
     }
-    // Same origin: the page was served by this hub under a host we accept.
     return (
       (url.protocol === 'http:' || url.protocol === 'https:') &&
       host !== undefined &&
@@ -111,6 +115,25 @@ export function createGuard(config: ServerConfig): Guard {
           `Host ${JSON.stringify(host ?? '')} is not allowed; add it to [server] allowed_hosts (or VIGIL_ALLOWED_HOSTS) to accept it`,
         );
       }
+      const origin = request.headers.origin;
+      const listed = origin !== undefined && corsListed(origin);
+      if (listed) {
+        // Set before the token check, so a configured origin can read a 401 too.
+        reply.header('access-control-allow-origin', corsAll ? '*' : origin);
+        reply.header('vary', 'Origin');
+        // A preflight never carries the token (browsers send no credentials with it): it is
+        // answered here, and the request it announces is checked like any other.
+        if (request.method === 'OPTIONS') {
+          reply.header('access-control-allow-methods', 'GET, HEAD, POST, OPTIONS');
+          reply.header(
+            'access-control-allow-headers',
+            'authorization, content-type, content-encoding, last-event-id',
+          );
+          reply.header('access-control-max-age', '600');
+          reply.code(204).send();
+          return false;
+        }
+      }
       if (token !== null) {
         const given = tokenOf(request);
         const g = Buffer.from(given ?? '');
@@ -118,31 +141,18 @@ export function createGuard(config: ServerConfig): Guard {
           return refuse(reply, 401, 'an API token is required: send Authorization: Bearer <token>');
         }
       }
-      const origin = request.headers.origin;
       const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
-      if (origin !== undefined) {
-        const allowed = originAllowed(origin, host);
-        if (!allowed && (upgrade || !SAFE_METHODS.has(request.method))) {
-          return refuse(
-            reply,
-            403,
-            `Origin ${JSON.stringify(origin)} may not ${upgrade ? 'open a WebSocket' : `send ${request.method}`} here; add it to [server] cors_origin to allow it`,
-          );
-        }
-        if (allowed && (corsAll || corsOrigins.has(origin.replace(/\/+$/, '').toLowerCase()))) {
-          reply.header('access-control-allow-origin', corsAll ? '*' : origin);
-          reply.header('vary', 'Origin');
-          if (request.method === 'OPTIONS') {
-            reply.header('access-control-allow-methods', 'GET, HEAD, POST, OPTIONS');
-            reply.header(
-              'access-control-allow-headers',
-              'authorization, content-type, content-encoding, last-event-id',
-            );
-            reply.header('access-control-max-age', '600');
-            reply.code(204).send();
-            return false;
-          }
-        }
+      if (
+        origin !== undefined &&
+        !listed &&
+        (upgrade || !SAFE_METHODS.has(request.method)) &&
+        !sameOrigin(origin, host)
+      ) {
+        return refuse(
+          reply,
+          403,
+          `Origin ${JSON.stringify(origin)} may not ${upgrade ? 'open a WebSocket' : `send ${request.method}`} here; add it to [server] cors_origin to allow it`,
+        );
       }
       return true;
     },

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseCsv } from '../cli/helpers.js';
-import { startTestHub, type TestHub } from './harness.js';
+import { getJson as getFrom, startTestHub, type TestHub } from './harness.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const A1 = 'vibeforge/workspaces/sess_20260216_a1/events.jsonl';
@@ -91,12 +91,7 @@ afterAll(async () => {
   await hub.close();
 });
 
-async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await hub.fetch(path, init);
-  expect(res.status, `${path}: ${res.status}`).toBe(200);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  return (await res.json()) as T;
-}
+const getJson = <T>(path: string) => getFrom<T>(hub, path);
 
 /** Walks every page of a paginated events query; returns the events in the order served. */
 async function walk(

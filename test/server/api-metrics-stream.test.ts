@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { metricsStreams, type MetricsStream } from '../../src/server/routes/metrics-stream.js';
 import { startTestHub, type TestHub } from './harness.js';
+import { waitUntil } from './streams-helpers.js';
 
 let hub: TestHub | null = null;
 const sockets: Socket[] = [];
@@ -17,15 +18,6 @@ afterEach(async () => {
   await hub?.close();
   hub = null;
 });
-
-/** Polls `condition` until it holds or `timeoutMs` passes (then fails with `what`). */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const jsonl = (records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -140,12 +132,12 @@ describe('GET /api/metrics/stream', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const sse = readSse(res);
-    await waitFor(() => bundles(sse.events).length >= 5, 'five bundles');
+    await waitUntil(() => bundles(sse.events).length >= 5, 'five bundles');
     const got = bundles(sse.events);
     // The first bundle goes out at once; the others follow the interval, never faster.
     expect((got[4] as SseEvent).at - started).toBeGreaterThanOrEqual(4 * interval * 0.8);
     expect(hub.hub.clients.metricsStream).toBe(1);
-    await waitFor(
+    await waitUntil(
       () => sse.events.some((e) => e.comment?.startsWith('heartbeat') ?? false),
       'a heartbeat',
     );
@@ -189,37 +181,48 @@ describe('GET /api/metrics/stream', () => {
     const provider = stream.provider;
     expect(stream.running).toBe(false);
     const idleBefore = provider.computations;
+    // HEAD is no way to listen (it could never receive a bundle).
+    const head = await h.app.inject({
+      method: 'HEAD',
+      url: '/api/metrics/stream',
+      headers: { host: 'localhost' },
+    });
+    expect(head.statusCode).toBe(404);
+    expect(h.hub.clients.metricsStream).toBe(0);
 
     const first = readSse(await h.fetch('/api/metrics/stream'));
     const second = readSse(await h.fetch('/api/metrics/stream'));
-    await waitFor(() => h.hub.clients.metricsStream === 2, 'two clients');
+    await waitUntil(() => h.hub.clients.metricsStream === 2, 'two clients');
     expect(stream.running).toBe(true);
-    await waitFor(() => bundles(second.events).length >= 3, 'bundles to the second client');
+    await waitUntil(() => bundles(second.events).length >= 3, 'bundles to the second client');
     // Without a cache every bundle recomputes: the counter moves while someone listens.
     expect(provider.computations).toBeGreaterThan(idleBefore + 3);
 
     await first.stop();
-    await waitFor(() => h.hub.clients.metricsStream === 1, 'one client left');
+    await waitUntil(() => h.hub.clients.metricsStream === 1, 'one client left');
     expect(stream.running).toBe(true);
     await second.stop();
-    await waitFor(() => h.hub.clients.metricsStream === 0 && !stream.running, 'the timer to stop');
+    await waitUntil(
+      () => h.hub.clients.metricsStream === 0 && !stream.running,
+      'the timer to stop',
+    );
 
     // A quiet period of several intervals: not a synchronisation sleep but the measurement
     // itself (nothing may happen in it, however long it lasts).
     const computations = provider.computations;
     const sent = stream.bundles;
     const quietUntil = Date.now() + 6 * interval;
-    await waitFor(() => Date.now() >= quietUntil, 'the quiet period');
+    await waitUntil(() => Date.now() >= quietUntil, 'the quiet period');
     expect(provider.computations).toBe(computations);
     expect(stream.bundles).toBe(sent);
     expect(stream.running).toBe(false);
 
     // A new listener starts it again.
     const third = readSse(await h.fetch('/api/metrics/stream'));
-    await waitFor(() => bundles(third.events).length >= 2, 'bundles after restarting');
+    await waitUntil(() => bundles(third.events).length >= 2, 'bundles after restarting');
     expect(provider.computations).toBeGreaterThan(computations);
     await third.stop();
-    await waitFor(() => !stream.running, 'the timer to stop again');
+    await waitUntil(() => !stream.running, 'the timer to stop again');
   });
 
   it('drops a client that stops reading, while another keeps receiving', async () => {
@@ -241,15 +244,15 @@ describe('GET /api/metrics/stream', () => {
     const slowClosed = new Promise<void>((r) => slow.once('close', () => r()));
 
     const good = readSse(await h.fetch('/api/metrics/stream'));
-    await waitFor(() => h.hub.clients.metricsStream === 2, 'both clients');
-    await waitFor(
+    await waitUntil(() => h.hub.clients.metricsStream === 2, 'both clients');
+    await waitUntil(
       () => h.hub.droppedClients.metricsStream === 1,
       'the slow client to be dropped',
       20_000,
     );
     expect(h.hub.clients.metricsStream).toBe(1);
     const before = bundles(good.events).length;
-    await waitFor(
+    await waitUntil(
       () => bundles(good.events).length >= before + 3,
       'the good client to keep receiving',
     );
@@ -258,7 +261,7 @@ describe('GET /api/metrics/stream', () => {
     slow.resume();
     await slowClosed;
     await good.stop();
-    await waitFor(() => !stream.running, 'the timer to stop');
+    await waitUntil(() => !stream.running, 'the timer to stop');
     expect(h.hub.droppedClients.metricsStream).toBe(1);
   });
 });

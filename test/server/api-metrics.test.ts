@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseCsv } from '../cli/helpers.js';
-import { startTestHub, type TestHub } from './harness.js';
+import { getJson, startTestHub, type TestHub } from './harness.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const text = (rel: string) => readFileSync(join(FIXTURES, rel), 'utf8');
@@ -92,12 +92,7 @@ afterAll(async () => {
   await hub.close();
 });
 
-async function get<T>(path: string): Promise<T> {
-  const res = await hub.fetch(path);
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  return (await res.json()) as T;
-}
+const get = <T>(path: string) => getJson<T>(hub, path);
 
 const FEB = 'since=2026-02-15&until=2026-02-17';
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseCsv } from '../cli/helpers.js';
-import { startTestHub, type TestHub } from './harness.js';
+import { getJson, startTestHub, type TestHub } from './harness.js';
 
 const WFC = resolve(import.meta.dirname, '../fixtures/wfc');
 const text = (rel: string) => readFileSync(join(WFC, rel), 'utf8');
@@ -110,12 +110,7 @@ afterAll(async () => {
   await hub.close();
 });
 
-async function get<T>(path: string): Promise<T> {
-  const res = await hub.fetch(path);
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  return (await res.json()) as T;
-}
+const get = <T>(path: string) => getJson<T>(hub, path);
 
 /** Every item of a paginated list route, in the order served, and the number of pages. */
 async function walk<T>(path: string, key: string): Promise<{ items: T[]; pages: number }> {

@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { expect } from 'vitest';
+
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { VigilEvent } from '../../src/core/event.js';
 import { createConfiguredRegistry } from '../../src/ingest/configured-registry.js';
@@ -43,6 +45,14 @@ export interface TestHubOptions {
   noListen?: boolean;
   /** How long a write waits for another process's lock (the hub's own default when absent). */
   busyTimeoutMs?: number;
+}
+
+/** GETs `path`, expects a 200 that is not to be cached, and returns its JSON body. */
+export async function getJson<T>(h: TestHub, path: string): Promise<T> {
+  const res = await h.fetch(path);
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  return (await res.json()) as T;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
@@ -214,6 +215,24 @@ describe('A1: body limits, checked after decompression', () => {
     expect(health.status).toBe(200);
     const unsupported = await post(hub, '[]', { 'content-encoding': 'zstd' });
     expect(unsupported.status).toBe(415);
+  });
+
+  it('survives a compressed body that turns corrupt after the limit, and answers 400 to one corrupt within it', async () => {
+    hub = await startTestHub({ env: { VIGIL_BODY_LIMIT_BYTES: String(64 * 1024) } });
+    // Barely compressible, so the corruption sits where more than the limit has been inflated.
+    const text = JSON.stringify([randomBytes(90_000).toString('base64')]);
+    for (const at of [0.3, 0.5, 0.7, 0.8, 0.9, 0.95]) {
+      const body = gzipSync(text);
+      const i = Math.floor(body.length * at);
+      for (let k = 0; k < 16; k++) body[i + k] = (body[i + k] as number) ^ 0x5a;
+      expect((await post(hub, body, { 'content-encoding': 'gzip' })).status, `at ${at}`).toBe(413);
+    }
+    const small = gzipSync(JSON.stringify([event(1)]));
+    small[small.length - 6] = (small[small.length - 6] as number) ^ 0xff;
+    expect((await post(hub, small, { 'content-encoding': 'gzip' })).status).toBe(400);
+    // Still up (an error thrown by the inflater would have ended the process, and this test).
+    expect((await post(hub, [event(2)])).status).toBe(200);
+    expect((await hub.fetch('/healthz')).status).toBe(200);
   });
 
   it('413 for more events than one request may carry', async () => {

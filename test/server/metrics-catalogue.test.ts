@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { VigilEvent } from '../../src/core/event.js';
+import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../src/core/event.js';
 import { metricsReady } from '../../src/server/metrics/index.js';
 import { startTestHub, type TestHub } from './harness.js';
 
@@ -604,19 +604,8 @@ describe('/metrics formats', () => {
     hub = await startTestHub();
     const nasty = 'rev "quoted" \\back\\slash\nnew line';
     const base = {
-      sessionId: null,
+      ...EMPTY_EVENT_FIELDS,
       taskId: nasty,
-      phase: null,
-      agentRole: null,
-      model: null,
-      status: null,
-      durationMs: null,
-      tokensIn: null,
-      tokensOut: null,
-      tokensCacheRead: null,
-      tokensCacheWrite: null,
-      costUsd: null,
-      message: null,
       source: { adapter: 'test', file: null, line: null, offset: null },
       ts: Date.parse('2026-03-01T10:00:00Z'),
     } satisfies Partial<VigilEvent>;

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { VigilEvent } from '../../src/core/event.js';
+import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../../src/core/event.js';
 import { EventState } from '../../src/server/metrics/event-state.js';
 import { negotiate } from '../../src/server/metrics/exposition.js';
 import { metricsReady } from '../../src/server/metrics/index.js';
@@ -32,19 +32,7 @@ function event(
   return {
     id,
     ts: Date.parse('2026-03-01T10:00:00Z'),
-    sessionId: null,
-    taskId: null,
-    phase: null,
-    agentRole: null,
-    model: null,
-    status: null,
-    durationMs: null,
-    tokensIn: null,
-    tokensOut: null,
-    tokensCacheRead: null,
-    tokensCacheWrite: null,
-    costUsd: null,
-    message: null,
+    ...EMPTY_EVENT_FIELDS,
     source: { adapter: 'test', file: null, line: null, offset: null },
     attrs: {},
     ...fields,

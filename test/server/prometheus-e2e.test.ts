@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { BIN, createWorkspace, REPO, type Workspace } from '../cli/helpers.js';
+import { waitForValue } from './streams-helpers.js';
 
 let ws: Workspace | null = null;
 const children: ChildProcess[] = [];
@@ -32,21 +33,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${String(last ?? '')})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function start(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   const child = spawn(cmd, args, {
@@ -79,10 +65,11 @@ describe('Prometheus end to end', () => {
       w.dir,
       { VIGIL_DATA_DIR: w.data },
     );
-    await waitFor(
+    await waitForValue(
       async () => (await fetch(`http://127.0.0.1:${vigilPort}/healthz`)).ok,
-      20_000,
       'vigil',
+      20_000,
+      100,
     );
 
     const promPort = await freePort();
@@ -116,25 +103,27 @@ describe('Prometheus end to end', () => {
       return ((await res.json()) as { data: any }).data;
     };
     try {
-      const rules = await waitFor(
+      const rules = await waitForValue(
         async () => {
           const d = await api('rules');
           return d?.groups?.length ? d.groups : undefined;
         },
-        30_000,
         'Prometheus to load the rules',
+        30_000,
+        100,
       );
       expect(
         rules.flatMap((g: { rules: { name: string }[] }) => g.rules.map((r) => r.name)),
       ).toEqual(
         expect.arrayContaining(['VigilReviewBlocked', 'VigilBypassActive', 'VigilKnowledgeDrift']),
       );
-      await waitFor(
+      await waitForValue(
         async () => (await api('targets')).activeTargets?.[0]?.health === 'up',
-        30_000,
         'the vigil target to be up',
+        30_000,
+        100,
       );
-      const firing = await waitFor(
+      const firing = await waitForValue(
         async () => {
           const alerts = ((await api('alerts')).alerts ?? []) as {
             labels: Record<string, string>;
@@ -147,8 +136,9 @@ describe('Prometheus end to end', () => {
             ? alerts
             : undefined;
         },
-        30_000,
         'the review and bypass alerts to fire',
+        30_000,
+        100,
       );
       const blocked = firing.find((a) => a.labels['alertname'] === 'VigilReviewBlocked');
       expect(blocked?.labels['task_id']).toBe('TASK-004');

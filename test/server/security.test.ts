@@ -183,6 +183,47 @@ describe('S4: API token', () => {
     });
     expect(query.status).toBe(200);
   });
+
+  it('with a token, answers a configured origin its preflight (which never carries the token)', async () => {
+    const token = 'tok-0123456789abcdef-XYZ';
+    const origin = 'http://dash.example:5173';
+    const h = await startTestHub({ env: { VIGIL_API_TOKEN: token, VIGIL_CORS_ORIGIN: origin } });
+    hub = h;
+    const host = `127.0.0.1:${h.port}`;
+    const preflight = await rawRequest(h.port, {
+      method: 'OPTIONS',
+      path: '/api/events',
+      headers: {
+        host,
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+    // The request it announces still needs the token; the origin may read the refusal.
+    const post = (headers: Record<string, string>) =>
+      rawRequest(h.port, {
+        method: 'POST',
+        path: '/api/events',
+        headers: { host, origin, 'content-type': 'application/json', ...headers },
+        body: '[]',
+      });
+    const refused = await post({});
+    expect(refused.status).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBe(origin);
+    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+    // Another origin's preflight gets nothing from the guard but the 401.
+    const foreign = await rawRequest(h.port, {
+      method: 'OPTIONS',
+      path: '/api/events',
+      headers: { host, origin: 'http://other.example', 'access-control-request-method': 'POST' },
+    });
+    expect(foreign.status).toBe(401);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
 });
 
 describe('guard helpers', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { BIN, createWorkspace, jsonl, uuid, type Workspace } from '../cli/helpers.js';
+import { waitForValue } from './streams-helpers.js';
 
 let ws: Workspace | null = null;
 const children: ChildProcess[] = [];
@@ -56,16 +57,6 @@ function serve(
   });
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const kpi = (n: number) => ({
   event_id: uuid(n),
   event_type: 'task_end',
@@ -91,9 +82,9 @@ describe('vigil serve', () => {
     expect(a.stdout()).toContain(`dashboard  ${a.url}/`);
     expect(a.stdout()).toContain(`${file} `.trim());
     expect(a.stdout()).toContain('auth       none (loopback only)');
-    await waitFor(async () => (await count(a.url)) === 2);
+    await waitForValue(async () => (await count(a.url)) === 2, 'the first two events');
     appendFileSync(file, jsonl([kpi(3)]));
-    await waitFor(async () => (await count(a.url)) === 3);
+    await waitForValue(async () => (await count(a.url)) === 3, 'the appended event');
     // Half a line waits for its newline.
     appendFileSync(file, JSON.stringify(kpi(4)).slice(0, 40));
     a.child.kill('SIGTERM');
@@ -101,7 +92,7 @@ describe('vigil serve', () => {
     expect(a.stderr()).toContain('SIGTERM: stopping');
     appendFileSync(file, `${JSON.stringify(kpi(4)).slice(40)}\n${JSON.stringify(kpi(5))}\n`);
     const b = await serve(ws, ['--watch-only', '--watch', 'kpis.jsonl']);
-    await waitFor(async () => (await count(b.url)) === 5);
+    await waitForValue(async () => (await count(b.url)) === 5, 'all five events after a restart');
     b.child.kill('SIGINT');
     expect(await b.exited).toBe(0);
     const listed = await ws.run(['events', '--all', '--format', 'json']);

@@ -27,6 +27,33 @@ export async function waitUntil(
   }
 }
 
+/**
+ * Polls `read` until it gives a truthy value, and returns that value. A throw counts as "not
+ * yet" (a server still starting); the last one is reported if the deadline passes.
+ */
+export async function waitForValue<T>(
+  read: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15_000,
+  intervalMs = 25,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await read();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = last === undefined ? '' : ` (last error: ${String(last)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 let counter = 0;
 
 /** A canonical event with a unique id. */

@@ -3,9 +3,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventKind, VigilEvent } from '../../core/event.js';
 import type { Hub } from '../../live/hub.js';
 import type { EventQuery } from '../../store/types.js';
+import { ALL_TIME } from '../queries/time.js';
 import { CATALOGUE_EVENT_TYPES, EventState, USAGE_EVENT_TYPES } from './event-state.js';
 import { OverflowCounter } from './label-cap.js';
-import { ALL_TIME, recentWindow, RollupState } from './rollup-state.js';
+import { recentWindow, RollupState } from './rollup-state.js';
 
 /** Page size of the start-up reads: small enough that no page blocks the hub for long. */
 const INIT_PAGE = 2_000;

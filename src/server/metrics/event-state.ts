@@ -1,4 +1,6 @@
 import type { EventKind, VigilEvent } from '../../core/event.js';
+import { attrNumber, attrString } from '../queries/attrs.js';
+import { recommendationScore } from '../queries/knowledge.js';
 import { labelValue, OverflowCounter, SeriesTable, type Sample } from './label-cap.js';
 
 /** Tasks whose latest review score is exposed: the most recently reviewed ones. */
@@ -38,19 +40,7 @@ export function tierOf(cs: number): string {
   return 'critical';
 }
 
-/** Drift score of a drift recommendation (seed 000: 0 = healthy, 1 = needs_review). */
-const DRIFT_SCORES: Readonly<Record<string, number>> = {
-  healthy: 0,
-  needs_pruning: 0.5,
-  needs_review: 1,
-};
-
 type Attrs = Readonly<Record<string, unknown>>;
-const str = (a: Attrs, k: string): string | null => (typeof a[k] === 'string' ? a[k] : null);
-const num = (a: Attrs, k: string): number | null => {
-  const v = a[k];
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-};
 
 function hasKind(table: Readonly<Record<string, EventKind>>, e: VigilEvent): boolean {
   return Object.hasOwn(table, e.type) && table[e.type] === e.kind;
@@ -143,16 +133,16 @@ export class EventState {
       case 'knowledge_entry':
       case 'knowledge_updated': {
         const reviewer = labelValue(
-          str(a, e.type === 'knowledge_entry' ? 'reviewer' : 'reviewer_id') ?? e.agentRole,
+          attrString(a, e.type === 'knowledge_entry' ? 'reviewer' : 'reviewer_id') ?? e.agentRole,
         );
         const cell = this.knowledge.cell([reviewer, labelValue(a['section'])]);
         if (e.type === 'knowledge_entry') cell.entries += 1;
-        else cell.added += Math.max(0, num(a, 'entries_added') ?? 0);
+        else cell.added += Math.max(0, attrNumber(a, 'entries_added') ?? 0);
         this.drift.cell([reviewer]);
         break;
       }
       case 'drift_detected': {
-        const cell = this.drift.cell([labelValue(str(a, 'reviewer_id') ?? e.agentRole)]);
+        const cell = this.drift.cell([labelValue(attrString(a, 'reviewer_id') ?? e.agentRole)]);
         if (e.ts >= cell.ts) {
           cell.ts = e.ts;
           cell.score = driftScore(a);
@@ -161,11 +151,11 @@ export class EventState {
       }
       case 'bypass_activated': {
         if (a['revoked'] === true || this.revocations.delete(e.id)) break;
-        this.bypasses.set(e.id, num(a, 'expiresAtMs') ?? Infinity);
+        this.bypasses.set(e.id, attrNumber(a, 'expiresAtMs') ?? Infinity);
         break;
       }
       case 'bypass_revoked': {
-        const id = str(a, 'activationId');
+        const id = attrString(a, 'activationId');
         if (id !== null && !this.bypasses.delete(id)) this.revocations.add(id);
         break;
       }
@@ -175,15 +165,16 @@ export class EventState {
   private applyUsage(e: VigilEvent): void {
     const tokens = (e.tokensIn ?? 0) + (e.tokensOut ?? 0);
     if (tokens === 0) return;
-    const operation = str(e.attrs, 'operation') ?? (e.type === 'task_metrics' ? 'task' : null);
+    const operation =
+      attrString(e.attrs, 'operation') ?? (e.type === 'task_metrics' ? 'task' : null);
     this.usage.cell([labelValue(operation), labelValue(e.attrs['complexity'])]).n += tokens;
     this.usageTokens += tokens;
   }
 
   private applyReview(e: VigilEvent): void {
     const a = e.attrs;
-    const cs = num(a, 'cs');
-    const stated = str(a, 'tier');
+    const cs = attrNumber(a, 'cs');
+    const stated = attrString(a, 'tier');
     const tier = labelValue(stated ?? (cs === null ? null : tierOf(cs)));
     this.reviews.cell([tier]).n += 1;
     if (a['mpr_applied'] === true) this.mprApplied += 1;
@@ -227,8 +218,7 @@ export class EventState {
 
 /** `drift_score` when the event has one (0..1), else its recommendation's score, else 1. */
 function driftScore(a: Attrs): number {
-  const score = num(a, 'drift_score');
+  const score = attrNumber(a, 'drift_score');
   if (score !== null) return Math.min(1, Math.max(0, score));
-  const rec = str(a, 'recommendation');
-  return rec !== null && Object.hasOwn(DRIFT_SCORES, rec) ? (DRIFT_SCORES[rec] ?? 1) : 1;
+  return recommendationScore(attrString(a, 'recommendation')) ?? 1;
 }

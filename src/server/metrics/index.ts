@@ -1,4 +1,5 @@
 import type { Hub } from '../../live/hub.js';
+import { httpError } from '../http-error.js';
 import type { VigilApp } from '../types.js';
 import type { MetricView } from './catalogue.js';
 import { MetricsCollector } from './collector.js';
@@ -38,14 +39,9 @@ export async function registerMetrics(app: VigilApp, hub: Hub): Promise<void> {
       try {
         await collector.beforeScrape();
       } catch (error) {
-        return reply
-          .code(503)
-          .header('retry-after', '1')
-          .send({
-            statusCode: 503,
-            error: 'Service Unavailable',
-            message: `metrics are not available: ${(error as Error).message}`,
-          });
+        throw httpError(503, `metrics are not available: ${(error as Error).message}`, {
+          'retry-after': '1',
+        });
       }
       const registry = registries[negotiate(request.headers.accept)];
       const body = await registry.metrics();

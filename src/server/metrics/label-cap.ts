@@ -71,10 +71,6 @@ export class LabelCap {
     }
     return OTHER;
   }
-
-  get size(): number {
-    return this.admitted.size;
-  }
 }
 
 /** One exposed series: label values by label name, and its value. */
@@ -135,10 +131,6 @@ export class SeriesTable<C> {
   /** Every series with the value `valueOf` reads from its cell. */
   *samples(valueOf: (cell: C) => number): Iterable<Sample> {
     for (const { labels, cell } of this.cells.values()) yield { labels, value: valueOf(cell) };
-  }
-
-  get size(): number {
-    return this.cells.size;
   }
 }
 

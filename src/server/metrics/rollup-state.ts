@@ -1,7 +1,7 @@
 import type { PriceTable } from '../../core/prices.js';
-import { HOUR_MS } from '../../core/rollup.js';
 import { buildSummary, type Summary } from '../../core/summary.js';
 import type { AggregateQuery, ModelAggregate } from '../../store/types.js';
+import { ALL_TIME, HOUR_MS } from '../queries/time.js';
 import { LabelCap, labelValue, type OverflowCounter, type Sample } from './label-cap.js';
 
 /** Task outcomes exposed by `tasks` (`other`: skipped, cancelled, blocked, unknown). */
@@ -10,12 +10,6 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Hours in the recent window of `tasks_last_24h` and `cost_last_24h_usd`. */
 export const WINDOW_HOURS = 24;
-
-/** Every stored hour, as whole hours so the store answers from its hourly rollup alone. */
-export const ALL_TIME: AggregateQuery = {
-  since: Math.floor(-8.64e15 / HOUR_MS) * HOUR_MS,
-  until: Math.floor(8.64e15 / HOUR_MS) * HOUR_MS,
-};
 
 /** The current clock hour and the 23 before it (whole hours: answered from the rollup). */
 export function recentWindow(now: number): AggregateQuery {
@@ -90,10 +84,7 @@ export class RollupState {
       tokens.add(m.model, { direction: 'cache_write' }, m.tokensCacheWrite);
       if (m.priced && m.costUsd !== null) cost.add(m.model, {}, m.costUsd);
       if (m.costReportedUsd > 0) reported.add(m.model, {}, m.costReportedUsd);
-      if (m.costUsd === null) {
-        const n = m.tokensIn + m.tokensOut + m.tokensCacheRead + m.tokensCacheWrite;
-        unpriced.add(m.model, {}, n);
-      }
+      if (m.costUsd === null) unpriced.add(m.model, {}, usage(m));
     }
     const recentCost = new Folded(this.name('cost_last_24h_usd'), this.models, this.overflow);
     for (const m of recentSummary.byModel) {
@@ -107,7 +98,10 @@ export class RollupState {
   }
 }
 
-function usage(m: ModelAggregate): number {
+/** Tokens of every direction. */
+function usage(
+  m: Pick<ModelAggregate, 'tokensIn' | 'tokensOut' | 'tokensCacheRead' | 'tokensCacheWrite'>,
+): number {
   return m.tokensIn + m.tokensOut + m.tokensCacheRead + m.tokensCacheWrite;
 }
 

@@ -45,6 +45,18 @@ export function mean(values: readonly number[], digits = 6): number | null {
     : null;
 }
 
+/** The least and greatest of `values` (a loop: spreading a large array into Math.min throws). */
+export function extent(values: readonly number[]): { min: number; max: number } | null {
+  if (values.length === 0) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
 /** Groups items by a key, keeping first-seen key order and item order. */
 export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -43,8 +43,4 @@ export class QueryCache<V> {
   invalidate(): void {
     this.entries.clear();
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -6,16 +6,30 @@
 import { z } from 'zod';
 
 import type { VigilEvent } from '../../core/event.js';
+import { isoDate } from '../../output/dates.js';
 import type { Store } from '../../store/types.js';
-import { attrNumber, attrString, round } from './attrs.js';
+import { attrNumber, attrString, extent, round } from './attrs.js';
 import { DAY_MS, isoOf } from './time.js';
 
 /** WFC's drift recommendations as a 0..1 score (the drift score metric: 0 healthy, 1 needs review). */
-const RECOMMENDATION_SCORE: Readonly<Record<string, number>> = {
+const RECOMMENDATION_SCORES: Readonly<Record<string, number>> = {
   healthy: 0,
   needs_pruning: 0.5,
   needs_review: 1,
 };
+
+/**
+ * The drift score of a WFC recommendation, or null for one WFC does not name.
+ *
+ * @example
+ * recommendationScore('needs_pruning') // 0.5
+ * recommendationScore('constructor')   // null
+ */
+export function recommendationScore(recommendation: string | null): number | null {
+  return recommendation !== null && Object.hasOwn(RECOMMENDATION_SCORES, recommendation)
+    ? (RECOMMENDATION_SCORES[recommendation] ?? null)
+    : null;
+}
 
 interface ReviewerFold {
   reviewer: string;
@@ -145,8 +159,6 @@ function signalsOf(e: VigilEvent): string[] {
   });
 }
 
-const day = (ms: number) => isoOf(ms).slice(0, 10);
-
 export function knowledgeBody(
   fold: KnowledgeFold,
   p: { reviewer?: string; staleDays: number; bloatLimit: number },
@@ -160,8 +172,9 @@ export function knowledgeBody(
     stale_days: p.staleDays,
     bloat_limit: p.bloatLimit,
     reviewers: reviewers.map((r) => {
-      const newest = r.dates.length ? Math.max(...r.dates) : null;
-      const oldest = r.dates.length ? Math.min(...r.dates) : null;
+      const span = extent(r.dates);
+      const newest = span?.max ?? null;
+      const oldest = span?.min ?? null;
       const stale = r.dates.filter((d) => now - d > p.staleDays * DAY_MS).length;
       const recommendation = r.drift === null ? null : attrString(r.drift.attrs, 'recommendation');
       return {
@@ -169,8 +182,8 @@ export function knowledgeBody(
         entries: r.entries,
         sections: Object.fromEntries([...r.sections].sort(([a], [b]) => (a < b ? -1 : 1))),
         staleness: {
-          newest_entry_date: newest === null ? null : day(newest),
-          oldest_entry_date: oldest === null ? null : day(oldest),
+          newest_entry_date: newest === null ? null : isoDate(newest),
+          oldest_entry_date: oldest === null ? null : isoDate(oldest),
           days_since_newest: newest === null ? null : Math.floor((now - newest) / DAY_MS),
           stale_entries: stale,
           undated_entries: r.undated,
@@ -190,8 +203,7 @@ export function knowledgeBody(
                 detected_at: isoOf(r.drift.ts),
                 recommendation,
                 score:
-                  attrNumber(r.drift.attrs, 'drift_score') ??
-                  (recommendation === null ? null : (RECOMMENDATION_SCORE[recommendation] ?? null)),
+                  attrNumber(r.drift.attrs, 'drift_score') ?? recommendationScore(recommendation),
                 signals: signalsOf(r.drift),
                 events: r.driftEvents,
               },

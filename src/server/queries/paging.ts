@@ -1,6 +1,6 @@
 import type { VigilEvent } from '../../core/event.js';
 import type { EventFilter, EventPage, EventQuery, Store } from '../../store/types.js';
-import { badQuery } from './errors.js';
+import { badQuery } from '../http-error.js';
 
 /** One page of `store.queryEvents`; a cursor the store cannot read is a 400 on `cursor`. */
 export async function queryPage(store: Store, query: EventQuery): Promise<EventPage> {

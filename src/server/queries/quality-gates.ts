@@ -12,6 +12,7 @@ import {
   attrObject,
   attrString,
   attrStrings,
+  extent,
   groupBy,
   mean,
   ratio,
@@ -184,13 +185,9 @@ export function qualityGatesBody(
     rubric: [...rubric]
       .map(([criterion, entries]) => {
         const vs = entries.map(([, v]) => v);
-        return {
-          criterion,
-          average: mean(vs) ?? 0,
-          min: Math.min(...vs),
-          max: Math.max(...vs),
-          count: vs.length,
-        };
+        // A group is never empty: it exists because a row scored this criterion.
+        const { min, max } = extent(vs) ?? { min: 0, max: 0 };
+        return { criterion, average: mean(vs) ?? 0, min, max, count: vs.length };
       })
       .sort((x, y) => (x.criterion < y.criterion ? -1 : 1)),
     history: rows.slice(0, historyLimit),

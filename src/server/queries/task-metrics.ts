@@ -5,8 +5,8 @@
 import { z } from 'zod';
 
 import { EVENT_STATUSES } from '../../core/vocabulary.js';
+import { badQuery } from '../http-error.js';
 import { ratio, round } from './attrs.js';
-import { badQuery } from './errors.js';
 import {
   isEnded,
   retriesOf,

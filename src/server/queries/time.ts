@@ -1,7 +1,17 @@
+import { HOUR_MS } from '../../core/rollup.js';
 import { parseTimeFlag } from '../../output/dates.js';
 
+export { HOUR_MS };
 export const DAY_MS = 86_400_000;
-export const HOUR_MS = 3_600_000;
+
+/** The furthest instant a JS Date holds, either side of the epoch (±100,000,000 days). */
+export const MAX_TIME_MS = 8.64e15;
+
+/** Every instant a Date holds, in whole hours (so the store answers from its hourly rollups). */
+export const ALL_TIME: Readonly<TimeWindow> = {
+  since: Math.floor(-MAX_TIME_MS / HOUR_MS) * HOUR_MS,
+  until: Math.floor(MAX_TIME_MS / HOUR_MS) * HOUR_MS,
+};
 
 /** What a `since`/`until` query parameter accepts, for error messages and the API docs. */
 export const TIME_FORMS =
@@ -18,12 +28,17 @@ export const TIME_FORMS =
  */
 export function parseApiTime(value: string, bound: 'since' | 'until', now: number): number | null {
   const v = value.trim();
-  if (/^\d{1,16}$/.test(v)) return Number(v);
-  try {
-    return parseTimeFlag(v, bound === 'since' ? '--since' : '--until', now);
-  } catch {
-    return null;
+  let ms: number;
+  if (/^\d{1,16}$/.test(v)) ms = Number(v);
+  else {
+    try {
+      ms = parseTimeFlag(v, bound === 'since' ? '--since' : '--until', now);
+    } catch {
+      return null;
+    }
   }
+  // Beyond a Date's range nothing can be stored, and no answer could print the bound.
+  return Math.abs(ms) <= MAX_TIME_MS ? ms : null;
 }
 
 /** A time window, epoch ms: `since` inclusive, `until` exclusive. */

@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 import type { Hub } from '../../live/hub.js';
 import { BOARD_COLUMNS, BOARD_TASK_COLUMNS, BoardBody, computeBoard } from '../queries/board.js';
+import { ErrorBody } from '../http-error.js';
 import { computeStats, StatsBody } from '../queries/stats.js';
 import type { VigilApp } from '../types.js';
-import { ErrorBody, formatParam, jsonOrCsv, sendCsv, wantsCsv } from './params.js';
+import { formatParam, jsonOrCsv, sendCsvRecords, wantsCsv } from './params.js';
 import { routeCache } from './route-cache.js';
 
 /** Seed 004's dashboard API: `/api/stats` (tasks and costs) and `/api/tasks` (the board). */
@@ -35,12 +36,7 @@ export async function registerBoardRoutes(app: VigilApp, hub: Hub): Promise<void
       if (wantsCsv(request, request.query.format)) {
         const columns = request.query.column === undefined ? BOARD_COLUMNS : [request.query.column];
         const rows = columns.flatMap((c) => body[c]);
-        return sendCsv(
-          reply,
-          'board',
-          BOARD_TASK_COLUMNS,
-          rows.map((t) => BOARD_TASK_COLUMNS.map((c) => t[c])),
-        );
+        return sendCsvRecords(reply, 'board', BOARD_TASK_COLUMNS, rows);
       }
       return body;
     },

@@ -11,7 +11,7 @@ import {
   foldBypasses,
 } from '../queries/bypasses.js';
 import type { VigilApp } from '../types.js';
-import { formatParam, jsonOrCsv, sendCsv, wantsCsv } from './params.js';
+import { formatParam, jsonOrCsv, sendCsvRecords, wantsCsv } from './params.js';
 import { routeCache } from './route-cache.js';
 
 /** `GET /api/bypasses`: the bypass monitor (active, expired, revoked). */
@@ -38,12 +38,7 @@ export async function registerBypassRoutes(app: VigilApp, hub: Hub): Promise<voi
       const fold = await folds.get('bypasses', () => foldBypasses(hub.store));
       const body = bypassesBody(bypassRows(fold, now), { status: q.status, task: q.task }, now);
       if (wantsCsv(request, q.format)) {
-        return sendCsv(
-          reply,
-          'bypasses',
-          BYPASS_COLUMNS,
-          body.bypasses.map((b) => BYPASS_COLUMNS.map((c) => b[c])),
-        );
+        return sendCsvRecords(reply, 'bypasses', BYPASS_COLUMNS, body.bypasses);
       }
       return body;
     },

@@ -4,12 +4,12 @@ import type { VigilEvent } from '../../core/event.js';
 import type { Hub } from '../../live/hub.js';
 import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
 import { EventPageBody, eventFilterOf, exportEvent } from '../queries/events.js';
+import { ErrorBody } from '../http-error.js';
 import { iterateOrdered, queryPage } from '../queries/paging.js';
 import type { VigilApp } from '../types.js';
 import {
   checkWindow,
   cursorParam,
-  ErrorBody,
   kindListParam,
   limitParam,
   listParam,
@@ -17,6 +17,7 @@ import {
   queryKey,
   queryKeyWithout,
   sendCsv,
+  sendCsvRecords,
   sendCsvStream,
   sendStream,
   sinceParam,
@@ -189,12 +190,7 @@ export async function registerEventRoutes(app: VigilApp, hub: Hub): Promise<void
         store.countByType(filter),
       );
       if (wantsCsv(request, request.query.format)) {
-        return sendCsv(
-          reply,
-          'event-types',
-          ['type', 'kind', 'count'],
-          rows.map((r) => [r.type, r.kind, r.count]),
-        );
+        return sendCsvRecords(reply, 'event-types', ['type', 'kind', 'count'], rows);
       }
       return { types: rows };
     },

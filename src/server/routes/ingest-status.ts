@@ -8,7 +8,7 @@ import {
   SOURCE_COLUMNS,
 } from '../queries/ingest-status.js';
 import type { VigilApp } from '../types.js';
-import { formatParam, jsonOrCsv, sendCsv, wantsCsv } from './params.js';
+import { formatParam, jsonOrCsv, sendCsvRecords, wantsCsv } from './params.js';
 
 /** `GET /api/ingest`: the ingest monitor (sources and lag, rejects, errors). */
 export async function registerIngestStatusRoutes(app: VigilApp, hub: Hub): Promise<void> {
@@ -32,20 +32,9 @@ export async function registerIngestStatusRoutes(app: VigilApp, hub: Hub): Promi
     async (request, reply) => {
       const body = ingestStatus(hub.monitor, Date.now());
       if (wantsCsv(request, request.query.format)) {
-        if (request.query.list === 'rejects') {
-          return sendCsv(
-            reply,
-            'rejects',
-            REJECT_COLUMNS,
-            body.rejects.recent.map((r) => REJECT_COLUMNS.map((c) => r[c])),
-          );
-        }
-        return sendCsv(
-          reply,
-          'sources',
-          SOURCE_COLUMNS,
-          body.sources.map((s) => SOURCE_COLUMNS.map((c) => s[c])),
-        );
+        return request.query.list === 'rejects'
+          ? sendCsvRecords(reply, 'rejects', REJECT_COLUMNS, body.rejects.recent)
+          : sendCsvRecords(reply, 'sources', SOURCE_COLUMNS, body.sources);
       }
       return body;
     },

@@ -80,6 +80,10 @@ function decompressing(
     produced += chunk.length;
     if (produced > limit) halt();
   });
+  // Fastify listens for errors only while it reads the body. Corrupt data met after it has
+  // stopped (413 on the limit, or on Content-Length before reading at all) must still find a
+  // listener, or it would be thrown and take the hub down.
+  inflate.on('error', halt);
   raw.on('error', (error) => counted.destroy(error));
   meter.on('error', (error) => counted.destroy(error));
   raw.pipe(meter).pipe(inflate);

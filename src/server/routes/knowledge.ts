@@ -8,7 +8,7 @@ import {
   type KnowledgeFold,
 } from '../queries/knowledge.js';
 import type { VigilApp } from '../types.js';
-import { formatParam, jsonOrCsv, sendCsv, wantsCsv } from './params.js';
+import { formatParam, jsonOrCsv, sendCsvRecords, wantsCsv } from './params.js';
 import { routeCache } from './route-cache.js';
 
 /** `GET /api/knowledge`: reviewer knowledge health (seed 000's dashboard view). */
@@ -52,12 +52,7 @@ export async function registerKnowledgeRoutes(app: VigilApp, hub: Hub): Promise<
         Date.now(),
       );
       if (wantsCsv(request, q.format)) {
-        return sendCsv(
-          reply,
-          'knowledge',
-          ['reviewer', 'section', 'entries'],
-          body.entries.map((e) => [e.reviewer, e.section, e.entries]),
-        );
+        return sendCsvRecords(reply, 'knowledge', ['reviewer', 'section', 'entries'], body.entries);
       }
       return body;
     },

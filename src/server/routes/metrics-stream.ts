@@ -1,9 +1,10 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 import { z } from 'zod';
 
 import type { Hub } from '../../live/hub.js';
 import { MetricsBundle, type MetricsProvider } from '../queries/metrics.js';
+import { startEventStream } from '../streams/sse-events.js';
 import type { VigilApp } from '../types.js';
 
 export interface MetricsStreamOptions {
@@ -44,10 +45,6 @@ export class MetricsStream {
   /** True while the interval timer is scheduled (someone listens). */
   get running(): boolean {
     return this.timer !== null;
-  }
-
-  get clientCount(): number {
-    return this.clients.size;
   }
 
   add(res: ServerResponse): void {
@@ -143,6 +140,8 @@ export async function registerMetricsStream(
   app.get(
     '/api/metrics/stream',
     {
+      // A HEAD response has no body: it would never send a frame, nor ever be dropped.
+      exposeHeadRoute: false,
       schema: {
         tags: ['metrics'],
         summary:
@@ -165,18 +164,8 @@ export async function registerMetricsStream(
         },
       },
     },
-    (request, reply) => {
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        // The security and CORS headers the hub set on this reply before it was hijacked.
-        ...(reply.getHeaders() as OutgoingHttpHeaders),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      request.raw.socket.setNoDelay(true);
+    (_request, reply) => {
+      const res = startEventStream(reply);
       res.write('retry: 3000\n: connected\n\n');
       stream.add(res);
     },

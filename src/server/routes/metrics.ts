@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { Hub } from '../../live/hub.js';
+import { ErrorBody } from '../http-error.js';
 import { MetricsProvider, type WindowParams } from '../queries/metrics.js';
 import { GATE_ROW_COLUMNS, QualityGatesBody } from '../queries/quality-gates.js';
 import { LIVE_LOOP_COLUMNS, ResolutionBody, resolutionBody } from '../queries/resolution.js';
@@ -14,12 +15,12 @@ import { registerMetricsStream } from './metrics-stream.js';
 import {
   checkWindow,
   cursorParam,
-  ErrorBody,
   formatParam,
   jsonOrCsv,
   limitParam,
   queryKey,
   sendCsv,
+  sendCsvRecords,
   sinceParam,
   untilParam,
   wantsCsv,
@@ -93,12 +94,7 @@ export async function registerMetricsRoutes(app: VigilApp, hub: Hub): Promise<vo
       const filters = { state: q.state, roadmap: q.roadmap, epic: q.epic };
       if (wantsCsv(request, q.format) && q.limit === undefined && q.cursor === undefined) {
         const rows = drilldownRows((await provider.taskFold(w)).fold, filters);
-        return sendCsv(
-          reply,
-          'tasks',
-          TASK_ROW_COLUMNS,
-          rows.map((r) => TASK_ROW_COLUMNS.map((c) => r[c])),
-        );
+        return sendCsvRecords(reply, 'tasks', TASK_ROW_COLUMNS, rows);
       }
       const body = await provider.taskMetrics(w, {
         ...filters,
@@ -106,11 +102,11 @@ export async function registerMetricsRoutes(app: VigilApp, hub: Hub): Promise<vo
         cursor: q.cursor,
       });
       if (wantsCsv(request, q.format)) {
-        return sendCsv(
+        return sendCsvRecords(
           reply,
           'tasks',
           TASK_ROW_COLUMNS,
-          body.drilldown.rows.map((r) => TASK_ROW_COLUMNS.map((c) => r[c])),
+          body.drilldown.rows,
           body.drilldown.next_cursor,
         );
       }
@@ -137,12 +133,7 @@ export async function registerMetricsRoutes(app: VigilApp, hub: Hub): Promise<vo
       const w = windowOf(request, q);
       if (wantsCsv(request, q.format)) {
         const { rows } = await provider.gateDecisions(w);
-        return sendCsv(
-          reply,
-          'quality-gates',
-          GATE_ROW_COLUMNS,
-          rows.map((r) => GATE_ROW_COLUMNS.map((c) => r[c])),
-        );
+        return sendCsvRecords(reply, 'quality-gates', GATE_ROW_COLUMNS, rows);
       }
       return provider.qualityGates(w, q.limit ?? 100);
     },
@@ -167,12 +158,11 @@ export async function registerMetricsRoutes(app: VigilApp, hub: Hub): Promise<vo
       const q = request.query;
       const snapshot = await provider.resolutionSnapshot(windowOf(request, q));
       if (wantsCsv(request, q.format)) {
-        const columns = [...LIVE_LOOP_COLUMNS, 'closed_at', 'duration_seconds'] as const;
-        return sendCsv(
+        return sendCsvRecords(
           reply,
           'resolution-loops',
-          columns,
-          [...snapshot.live, ...snapshot.recent].map((r) => columns.map((c) => r[c])),
+          [...LIVE_LOOP_COLUMNS, 'closed_at', 'duration_seconds'],
+          [...snapshot.live, ...snapshot.recent],
         );
       }
       return resolutionBody(snapshot, q.limit ?? 50);
@@ -233,12 +223,7 @@ export async function registerMetricsRoutes(app: VigilApp, hub: Hub): Promise<vo
     },
     async (request, reply) => {
       const snapshot = await provider.resolutionSnapshot(windowOf(request, request.query));
-      return sendCsv(
-        reply,
-        'active-loops',
-        LIVE_LOOP_COLUMNS,
-        snapshot.live.map((r) => LIVE_LOOP_COLUMNS.map((c) => r[c])),
-      );
+      return sendCsvRecords(reply, 'active-loops', LIVE_LOOP_COLUMNS, snapshot.live);
     },
   );
 

@@ -9,18 +9,8 @@ import { z } from 'zod';
 
 import { EVENT_KINDS, EVENT_STATUSES } from '../../core/vocabulary.js';
 import { csvLine, toCsv } from '../../output/csv.js';
-import { badQuery } from '../queries/errors.js';
+import { badQuery, ErrorBody } from '../http-error.js';
 import { parseApiTime, TIME_FORMS } from '../queries/time.js';
-
-/** The body of every error reply (the app's error handler writes it). */
-export const ErrorBody = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  hint: z.string().optional(),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
 function timeParam(bound: 'since' | 'until') {
   return z
@@ -160,6 +150,28 @@ export function sendCsv(
 ): FastifyReply {
   if (nextCursor !== null) reply.header('x-next-cursor', nextCursor);
   return csvHeaders(reply, name).send(toCsv(header, rows));
+}
+
+/** The cells of `record` in the order of `columns`. */
+export function cellsOf<T extends object>(columns: readonly (keyof T)[], record: T): unknown[] {
+  return columns.map((c) => record[c]);
+}
+
+/** Sends records as CSV, one column per key in `columns` (which is also the header row). */
+export function sendCsvRecords<T extends object>(
+  reply: FastifyReply,
+  name: string,
+  columns: readonly (keyof T & string)[],
+  records: readonly T[],
+  nextCursor: string | null = null,
+): FastifyReply {
+  return sendCsv(
+    reply,
+    name,
+    columns,
+    records.map((r) => cellsOf(columns, r)),
+    nextCursor,
+  );
 }
 
 /** Streams CSV rows as they are produced: memory stays bounded however many there are. */

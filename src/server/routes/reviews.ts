@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { VigilEvent } from '../../core/event.js';
 import type { Hub } from '../../live/hub.js';
 import type { EventFilter, Store } from '../../store/types.js';
+import { ErrorBody, httpError } from '../http-error.js';
 import { filteredPage, iterateOrdered } from '../queries/paging.js';
 import {
   buildReviewIndex,
@@ -23,14 +24,14 @@ import {
 import type { VigilApp } from '../types.js';
 import {
   booleanParam,
+  cellsOf,
   checkWindow,
   cursorParam,
-  ErrorBody,
   formatParam,
   jsonOrCsv,
   limitParam,
   orderParam,
-  sendCsv,
+  sendCsvRecords,
   sendCsvStream,
   sinceParam,
   untilParam,
@@ -40,15 +41,17 @@ import { routeCache } from './route-cache.js';
 
 const tierParam = (description: string) => z.enum(TIERS).optional().describe(description);
 
-interface ListQuery {
-  since?: number;
-  until?: number;
-  task?: string;
-  order?: 'asc' | 'desc';
-  limit?: number;
-  cursor?: string;
-  format?: 'json' | 'csv';
-}
+/** The parameters every list route of this file takes, besides its own attribute filters. */
+const ListQuery = z.object({
+  since: sinceParam,
+  until: untilParam,
+  task: z.string().min(1).max(256).optional().describe('Task id'),
+  order: orderParam.describe('Time order; default desc (newest first)'),
+  limit: limitParam(100, 1000),
+  cursor: cursorParam,
+  format: formatParam,
+});
+type ListQuery = z.infer<typeof ListQuery>;
 
 /**
  * A list route over events with attribute filters: a page (newest first by default) for the
@@ -68,7 +71,6 @@ async function listEvents<T extends object>(
   const filter: EventFilter = { ...base, since: q.since, until: q.until };
   if (q.task !== undefined) filter.taskId = q.task;
   const order = q.order ?? 'desc';
-  const toCells = (row: T) => csv.columns.map((c) => row[c]);
   if (wantsCsv(request, q.format) && q.limit === undefined && q.cursor === undefined) {
     sendCsvStream(
       reply,
@@ -77,7 +79,7 @@ async function listEvents<T extends object>(
       (async function* () {
         for await (const e of iterateOrdered(store, filter, order)) {
           const row = pick(e);
-          if (row !== null) yield toCells(row);
+          if (row !== null) yield cellsOf(csv.columns, row);
         }
       })(),
     );
@@ -90,7 +92,7 @@ async function listEvents<T extends object>(
     pick,
   );
   if (wantsCsv(request, q.format)) {
-    sendCsv(reply, csv.name, csv.columns, page.items.map(toCells), page.nextCursor);
+    sendCsvRecords(reply, csv.name, csv.columns, page.items, page.nextCursor);
     return null;
   }
   return page;
@@ -107,19 +109,12 @@ export async function registerReviewRoutes(app: VigilApp, hub: Hub): Promise<voi
       schema: {
         tags: ['reviews'],
         summary: 'Reviews (review_complete): consensus score, tier, passed, MPR, findings count',
-        querystring: z.object({
-          since: sinceParam,
-          until: untilParam,
-          task: z.string().min(1).max(256).optional().describe('Task id'),
+        querystring: ListQuery.extend({
           tier: tierParam('Only reviews of this tier'),
           passed: booleanParam('Only passed (true) or blocked (false) reviews'),
           mpr: booleanParam(
             'Only reviews where the Minority Protection Rule did (true) or did not fire',
           ),
-          order: orderParam.describe('Time order; default desc (newest first)'),
-          limit: limitParam(100, 1000),
-          cursor: cursorParam,
-          format: formatParam,
         }),
         response: jsonOrCsv(
           z.object({ reviews: z.array(ReviewRow), next_cursor: z.string().nullable() }),
@@ -155,17 +150,11 @@ export async function registerReviewRoutes(app: VigilApp, hub: Hub): Promise<voi
         response: { 200: ReviewDetail, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       const { id } = request.params;
       const index = await indexes.get('reviews', () => buildReviewIndex(store));
       const detail = await reviewDetail(store, index, id);
-      if (detail === null) {
-        return reply.code(404).send({
-          statusCode: 404,
-          error: 'Not Found',
-          message: `no review ${id}; ids come from /api/reviews`,
-        });
-      }
+      if (detail === null) throw httpError(404, `no review ${id}; ids come from /api/reviews`);
       return detail;
     },
   );
@@ -176,7 +165,7 @@ export async function registerReviewRoutes(app: VigilApp, hub: Hub): Promise<voi
       schema: {
         tags: ['reviews'],
         summary: 'Review findings, by reviewer, severity tier, file, category, task or review',
-        querystring: z.object({
+        querystring: ListQuery.extend({
           reviewer: z
             .string()
             .min(1)
@@ -192,13 +181,6 @@ export async function registerReviewRoutes(app: VigilApp, hub: Hub): Promise<voi
             .describe('A file path, or a folder ending in / for every file under it'),
           category: z.string().min(1).max(128).optional().describe('Finding category'),
           review: z.string().min(1).max(256).optional().describe('Review id'),
-          task: z.string().min(1).max(256).optional().describe('Task id'),
-          since: sinceParam,
-          until: untilParam,
-          order: orderParam.describe('Time order; default desc (newest first)'),
-          limit: limitParam(100, 1000),
-          cursor: cursorParam,
-          format: formatParam,
         }),
         response: jsonOrCsv(
           z.object({ findings: z.array(FindingRow), next_cursor: z.string().nullable() }),

@@ -4,6 +4,7 @@ import { EVENT_STATUSES } from '../../core/vocabulary.js';
 import type { Hub } from '../../live/hub.js';
 import { eventToCsvRow, EXPORT_COLUMNS } from '../../output/event-json.js';
 import type { SessionInfo } from '../../store/types.js';
+import { ErrorBody, httpError } from '../http-error.js';
 import { EventPageBody, exportEvent } from '../queries/events.js';
 import { iterateOrdered, queryPage } from '../queries/paging.js';
 import { isoOf } from '../queries/time.js';
@@ -11,12 +12,12 @@ import type { VigilApp } from '../types.js';
 import {
   checkWindow,
   cursorParam,
-  ErrorBody,
   formatParam,
   jsonOrCsv,
   limitParam,
   orderParam,
   sendCsv,
+  sendCsvRecords,
   sendCsvStream,
   sinceParam,
   untilParam,
@@ -106,12 +107,7 @@ export async function registerSessionRoutes(app: VigilApp, hub: Hub): Promise<vo
         await store.listSessions({ since: q.since, until: q.until, limit: q.limit ?? 100 })
       ).map(sessionRow);
       if (wantsCsv(request, q.format)) {
-        return sendCsv(
-          reply,
-          'sessions',
-          SESSION_COLUMNS,
-          sessions.map((s) => SESSION_COLUMNS.map((c) => s[c])),
-        );
+        return sendCsvRecords(reply, 'sessions', SESSION_COLUMNS, sessions);
       }
       return { sessions };
     },
@@ -145,16 +141,14 @@ export async function registerSessionRoutes(app: VigilApp, hub: Hub): Promise<vo
       const { id } = request.params;
       const q = request.query;
       const summary = await store.getSession(id);
-      if (summary === null) {
-        return reply
-          .code(404)
-          .send({ statusCode: 404, error: 'Not Found', message: `no session ${id}` });
-      }
+      if (summary === null) throw httpError(404, `no session ${id}`);
       const order = q.order ?? 'asc';
+      // The id goes into the attachment's file name: only characters safe in a header.
+      const csvName = `session-${id.replace(/[^\w.-]/g, '_')}`;
       if (wantsCsv(request, q.format) && q.limit === undefined && q.cursor === undefined) {
         return sendCsvStream(
           reply,
-          `session-${id.replace(/[^\w.-]/g, '_')}`,
+          csvName,
           EXPORT_COLUMNS,
           (async function* () {
             for await (const e of iterateOrdered(store, { sessionId: id }, order))
@@ -171,7 +165,7 @@ export async function registerSessionRoutes(app: VigilApp, hub: Hub): Promise<vo
       if (wantsCsv(request, q.format)) {
         return sendCsv(
           reply,
-          `session-${id.replace(/[^\w.-]/g, '_')}`,
+          csvName,
           EXPORT_COLUMNS,
           page.events.map(eventToCsvRow),
           page.nextCursor,

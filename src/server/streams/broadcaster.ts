@@ -18,10 +18,6 @@ export class Broadcaster {
 
   constructor(private readonly bus: LiveBus) {}
 
-  get size(): number {
-    return this.clients.size;
-  }
-
   start(): void {
     this.unsubscribe ??= this.bus.subscribe((raw) => {
       if (this.clients.size > 0) {

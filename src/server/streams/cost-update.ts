@@ -3,16 +3,13 @@ import { buildSummary, type Summary } from '../../core/summary.js';
 import type { VigilEvent } from '../../core/event.js';
 import type { LiveBatch } from '../../live/bus.js';
 import type { Hub } from '../../live/hub.js';
-
-/** The widest range a JS Date can hold: "all time". */
-const ALL_TIME = { since: -8.64e15, until: 8.64e15 };
-
-const usd = (n: number) => Number(n.toFixed(6));
+import { round } from '../queries/attrs.js';
+import { ALL_TIME } from '../queries/time.js';
 
 function totalsJson(s: Summary): Record<string, unknown> {
   return {
-    cost_usd: usd(s.costUsd),
-    cost_reported_usd: usd(s.costReportedUsd),
+    cost_usd: round(s.costUsd),
+    cost_reported_usd: round(s.costReportedUsd),
     tokens_input: s.tokensIn,
     tokens_output: s.tokensOut,
     tokens_cache_read: s.tokensCacheRead,
@@ -21,8 +18,8 @@ function totalsJson(s: Summary): Record<string, unknown> {
     tasks: s.totalTasks,
     by_model: s.byModel.map((m) => ({
       model: m.model || null,
-      cost_usd: m.costUsd === null ? null : usd(m.costUsd),
-      cost_reported_usd: usd(m.costReportedUsd),
+      cost_usd: m.costUsd === null ? null : round(m.costUsd),
+      cost_reported_usd: round(m.costReportedUsd),
       tokens_input: m.tokensIn,
       tokens_output: m.tokensOut,
       tokens_cache_read: m.tokensCacheRead,

@@ -1,8 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 import type { Hub } from '../../live/hub.js';
+import { ErrorBody, httpError } from '../http-error.js';
 import type { VigilApp } from '../types.js';
 import type { Broadcaster } from './broadcaster.js';
 import { StreamClient, waitForDrain } from './client-buffer.js';
@@ -70,7 +72,27 @@ export class SseClient extends StreamClient {
   }
 }
 
-const ErrorBody = z.object({ statusCode: z.number(), error: z.string(), message: z.string() });
+/**
+ * Takes the response over from Fastify and starts an event stream on it, keeping the security
+ * and CORS headers the hub already set on the reply.
+ */
+export function startEventStream(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  const res = reply.raw;
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value;
+  }
+  res.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
+  });
+  res.socket?.setNoDelay(true);
+  return res;
+}
 
 /**
  * `GET /api/events/stream`: every committed event as one Server-Sent Event, resumable with
@@ -120,27 +142,10 @@ export function registerEventsStream(
         q.since_seq,
         q.lastSeq,
       ]);
-      const problem = !filter.ok ? filter.message : !resume.ok ? resume.message : null;
-      if (problem !== null || !filter.ok || !resume.ok) {
-        return reply
-          .code(400)
-          .send({ statusCode: 400, error: 'Bad Request', message: problem ?? '' });
-      }
+      if (!filter.ok) throw httpError(400, filter.message);
+      if (!resume.ok) throw httpError(400, resume.message);
       const options = streamOptionsFor(hub, base);
-      reply.hijack();
-      const res = reply.raw;
-      const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) headers[name] = value;
-      }
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
-        connection: 'keep-alive',
-      });
-      res.socket?.setNoDelay(true);
+      const res = startEventStream(reply);
       const lastSeq = hub.bus.lastSeq;
       const after = resumePoint(resume.value, lastSeq);
       res.write(

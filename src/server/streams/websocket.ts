@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import type { Hub } from '../../live/hub.js';
 import { VERSION } from '../../version.js';
+import { ErrorBody, httpError } from '../http-error.js';
 import type { VigilApp } from '../types.js';
 import type { Broadcaster } from './broadcaster.js';
 import { StreamClient, waitForDrain } from './client-buffer.js';
@@ -161,8 +162,6 @@ const ClientMessage = z.discriminatedUnion('event', [
   }),
 ]);
 
-const ErrorBody = z.object({ statusCode: z.number(), error: z.string(), message: z.string() });
-
 /**
  * The WebSocket at `/ws` and `/dashboard`: `connection_ack`, seed 004's `task.*` names,
  * `cost.update`, a generic `event` message per committed event, and ping/pong.
@@ -186,15 +185,12 @@ export function registerWebsocket(
         querystring: StreamQuery,
         response: { 400: ErrorBody, 426: ErrorBody },
       },
-      handler: (_request, reply) => {
-        void reply
-          .code(426)
-          .header('upgrade', 'websocket')
-          .send({
-            statusCode: 426,
-            error: 'Upgrade Required',
-            message: `${url} is a WebSocket: connect with ws://<host>${url} (see docs/streams.md)`,
-          });
+      handler: () => {
+        throw httpError(
+          426,
+          `${url} is a WebSocket: connect with ws://<host>${url} (see docs/streams.md)`,
+          { upgrade: 'websocket' },
+        );
       },
       wsHandler: (ws, request) => {
         const q = request.query as StreamQuery;
