@@ -247,7 +247,7 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     prices: { ...SHIPPED_PRICES, ...cfg.prices },
     retentionMs,
     maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
-    batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 5_000,
+    batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 2_000,
     parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
     server: resolveServer(env, cfg.server ?? {}, workspaceRoot),
   };

@@ -1,3 +1,4 @@
+import type { BatchFold } from './batch-fold.js';
 import type { EventKind, EventStatus, VigilEvent } from './event.js';
 import { hash53 } from './hash.js';
 
@@ -54,6 +55,12 @@ export const F = Object.fromEntries(ENCODED_FIELDS.map((f, i) => [f, i])) as {
 export interface EncodedEvents {
   count: number;
   values: unknown[];
+  /**
+   * The fold of all `count` events in order (see `foldEncodedEvent`), when the producer (the
+   * parsing worker) computed it: a writer that stores every event of the batch uses it instead
+   * of folding again; one that finds duplicates folds the stored events itself.
+   */
+  fold?: BatchFold;
 }
 
 function attrsJson(attrs: Record<string, unknown>): string | null {

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
-import { encodeInto, type EncodedEvents } from '../core/encoded.js';
+import { createBatchFold, foldEncodedEvent } from '../core/batch-fold.js';
+import { encodeInto, STRIDE, type EncodedEvents } from '../core/encoded.js';
 import { parseLineText } from '../sources/parse-line.js';
 import type { LineAdapter, RejectReason } from '../sources/types.js';
 import type { LineReader } from './line-reader.js';
@@ -24,7 +25,9 @@ export interface ParsedBatch {
 
 /**
  * Reads and parses lines until `batchEvents` events are collected or the reader is exhausted.
- * Shared by the in-thread path and the parsing worker so both behave identically.
+ * Shared by the in-thread path and the parsing worker so both behave identically. The batch's
+ * task, rollup and session fold is computed here too, so that with a worker it is off the
+ * writer's thread.
  */
 export function parseBatch(
   reader: LineReader,
@@ -33,7 +36,8 @@ export function parseBatch(
   startLine: number,
   batchEvents: number,
 ): ParsedBatch | null {
-  const encoded: EncodedEvents = { count: 0, values: [] };
+  const fold = createBatchFold();
+  const encoded: EncodedEvents = { count: 0, values: [], fold };
   const rejects: LineReject[] = [];
   let lineNo = startLine;
   let any = false;
@@ -68,7 +72,10 @@ export function parseBatch(
       offset: raw.offset,
     });
     if (r.ok) {
-      for (const e of r.events) encodeInto(encoded, e);
+      for (const e of r.events) {
+        encodeInto(encoded, e);
+        foldEncodedEvent(fold, encoded.values, (encoded.count - 1) * STRIDE);
+      }
     } else {
       rejects.push({ line: lineNo, reason: r.reject.reason, message: r.reject.message });
     }

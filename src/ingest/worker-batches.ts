@@ -44,7 +44,7 @@ export async function* workerBatches(job: ParseJob): AsyncGenerator<ParsedBatch>
       if (m.type === 'error') {
         throw Object.assign(new Error(m.message), { code: m.code });
       }
-      yield JSON.parse(m.json) as ParsedBatch;
+      yield m.batch;
       worker.postMessage('ack');
     }
   } finally {

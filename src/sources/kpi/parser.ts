@@ -4,6 +4,7 @@ import { pickAttrs } from '../shared/fields.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 import { describeFirstIssue, fieldReject } from '../shared/zod-reject.js';
 import type { LineContext, RecordResult, Reject } from '../types.js';
+import { isKpiEvent } from './is-kpi-event.js';
 import { KPI_KNOWN_KEYS, KpiEvent } from './schema.js';
 
 /** The reject for a failed parse: an `event_type` outside seed 003's enum is `unknown_type`. */
@@ -23,9 +24,13 @@ function kpiReject(
  *   timestamp: '2026-02-16T14:30:00Z', task_id: 'task_abc123', model: 'gpt-5.3-codex' }, ctx)
  */
 export function parseKpiRecord(record: Record<string, unknown>, ctx: LineContext): RecordResult {
-  const parsed = KpiEvent.safeParse(record);
-  if (!parsed.success) return { ok: false, reject: kpiReject(parsed.error.issues, record) };
-  const k = parsed.data;
+  let k: KpiEvent;
+  if (isKpiEvent(record)) k = record;
+  else {
+    const parsed = KpiEvent.safeParse(record);
+    if (!parsed.success) return { ok: false, reject: kpiReject(parsed.error.issues, record) };
+    k = parsed.data;
+  }
   const ts = parseTimestamp(k.timestamp);
   if (ts === null) {
     return {

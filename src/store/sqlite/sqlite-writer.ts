@@ -10,16 +10,23 @@ import {
   type EncodedEvents,
 } from '../../core/encoded.js';
 import type { VigilEvent } from '../../core/event.js';
-import { hash53 } from '../../core/hash.js';
-import { ROLLUP_FIELDS, taskContribution, type RollupCounters } from '../../core/rollup.js';
-import { mergeTasks, taskBucketTs } from '../../core/tasks.js';
-import type { IngestBatch, IngestBatchResult } from '../types.js';
 import {
-  accumulateEvent,
-  addTo,
+  addRollupDelta,
+  createBatchFold,
+  foldEncodedEvent,
+  type BatchFold,
   type SessionDelta,
-  type TouchedTask,
-} from './batch-accumulator.js';
+} from '../../core/batch-fold.js';
+import { hash53 } from '../../core/hash.js';
+import {
+  addCounters,
+  ROLLUP_FIELDS,
+  taskContribution,
+  zeroCounters,
+  type RollupCounters,
+} from '../../core/rollup.js';
+import { mergeTasks, taskBucketTs, type TaskState } from '../../core/tasks.js';
+import type { IngestBatch, IngestBatchResult } from '../types.js';
 import { IdIndex, loadIndexSnapshot, snapshotIndex } from './id-index.js';
 import { eventFromRow, taskFromRow, type EventRow, type TaskRow } from './rows.js';
 import type { SqliteDb } from './sqlite-database.js';
@@ -258,11 +265,13 @@ export class SqliteWriter {
       this.probeFirstSeq = nextSeq;
       const params: unknown[] = new Array(ROWS_PER_INSERT * NCOL);
       let filled = 0;
-      let lastSourceKey = '';
+      let lastAdapter: string | null = null;
+      let lastFile: string | null = null;
       let lastSourceId = 0;
-      const tasks = new Map<string, TouchedTask>();
-      const rollup = new Map<string, RollupCounters>();
-      const sessions = new Map<string, SessionDelta>();
+      // The producer's fold of the whole batch holds only if every event is stored; without
+      // one, or with duplicates, the stored events are folded here.
+      const given = enc.fold;
+      let fold = given ?? createBatchFold();
       for (let i = 0; i < enc.count; i++) {
         const o = i * STRIDE;
         this.probeId = v[o] as string;
@@ -278,9 +287,9 @@ export class SqliteWriter {
         pending.push(i);
         const adapter = v[o + F.adapter] as string;
         const file = v[o + F.file] as string | null;
-        const sourceKey = file === null ? adapter : `${adapter}\u0000${file}`;
-        if (sourceKey !== lastSourceKey) {
-          lastSourceKey = sourceKey;
+        if (adapter !== lastAdapter || file !== lastFile) {
+          lastAdapter = adapter;
+          lastFile = file;
           lastSourceId = this.sourceIdOf(adapter, file);
         }
         const p = filled * NCOL;
@@ -299,7 +308,11 @@ export class SqliteWriter {
         }
         inserted += 1;
         committed.push(i);
-        accumulateEvent(v, o, tasks, rollup, sessions);
+        if (given === undefined) foldEncodedEvent(fold, v, o);
+      }
+      if (given !== undefined && inserted !== enc.count) {
+        fold = createBatchFold();
+        for (const i of committed) foldEncodedEvent(fold, v, i * STRIDE);
       }
       for (let r = 0; r < filled; r++) this.s.insertOne.run(params.slice(r * NCOL, (r + 1) * NCOL));
       this.probeValues = [];
@@ -310,9 +323,10 @@ export class SqliteWriter {
         firstSeq = startSeq;
       }
       this.s.setMeta.run('next_seq', String(nextSeq));
-      this.flushTasks(tasks, rollup);
+      const rollup = copyRollup(fold.rollup);
+      this.flushTasks(fold.tasks, rollup);
       this.flushRollup(rollup);
-      this.flushSessions(sessions);
+      this.flushSessions(fold.sessions);
     }
     for (const cp of batch.checkpoints) this.s.upsertCheckpoint.run(cp);
     const events = batch.events;
@@ -332,7 +346,7 @@ export class SqliteWriter {
     };
   }
 
-  private flushTasks(tasks: Map<string, TouchedTask>, rollup: Map<string, RollupCounters>): void {
+  private flushTasks(tasks: Map<string, TaskState>, rollup: Map<string, RollupCounters>): void {
     if (tasks.size === 0) return;
     const index = this.syncTasks();
     index.reserve(tasks.size);
@@ -345,13 +359,13 @@ export class SqliteWriter {
       const row =
         rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
       const before = row ? taskFromRow(row) : null;
-      const after = before ? mergeTasks(before, t.partial) : t.partial;
+      const after = before ? mergeTasks(before, t) : t;
       if (before) {
         const old = taskContribution(before);
-        addTo(rollup, old.hour, old.model, old.c, -1);
+        addRollupDelta(rollup, old.hour, old.model, old.c, -1);
       }
       const now = taskContribution(after);
-      addTo(rollup, now.hour, now.model, now.c, 1);
+      addRollupDelta(rollup, now.hour, now.model, now.c, 1);
       const a = after;
       const values = [
         taskId,
@@ -421,10 +435,15 @@ export class SqliteWriter {
         s.tokensIn,
         s.tokensOut,
       );
-      for (const f of s.facets) {
-        const sep = f.indexOf('\u0000');
-        this.s.insertFacet.run(id, f.slice(0, sep), f.slice(sep + 1));
-      }
+      for (const model of s.models) this.s.insertFacet.run(id, 'model', model);
+      for (const adapter of s.adapters) this.s.insertFacet.run(id, 'adapter', adapter);
     }
   }
+}
+
+/** A copy of a fold's rollup deltas: the fold itself is left as the batch gave it. */
+function copyRollup(from: BatchFold['rollup']): Map<string, RollupCounters> {
+  const out = new Map<string, RollupCounters>();
+  for (const [key, c] of from) out.set(key, addCounters(zeroCounters(), c));
+  return out;
 }

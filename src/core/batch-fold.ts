@@ -1,12 +1,7 @@
-import type { EventKind, EventStatus } from '../../core/event.js';
-import { F } from '../../core/encoded.js';
-import {
-  addCounters,
-  eventContribution,
-  zeroCounters,
-  type RollupCounters,
-} from '../../core/rollup.js';
-import { emptyTask, foldTaskEvent, touchTaskSpan, type TaskState } from '../../core/tasks.js';
+import { F } from './encoded.js';
+import type { EventKind, EventStatus } from './event.js';
+import { addCounters, eventContribution, zeroCounters, type RollupCounters } from './rollup.js';
+import { emptyTask, foldTaskEvent, touchTaskSpan, type TaskState } from './tasks.js';
 
 /** What a batch adds to one session. */
 export interface SessionDelta {
@@ -17,26 +12,41 @@ export interface SessionDelta {
   statusTs: number | null;
   tokensIn: number;
   tokensOut: number;
-  facets: Set<string>;
-}
-
-/** A task touched by the batch: its folded partial state and where it lives, if stored. */
-export interface TouchedTask {
-  partial: TaskState;
-  rowid: number | null;
+  /** Models and adapters seen in the session (its facets). */
+  models: Set<string>;
+  adapters: Set<string>;
 }
 
 /**
- * Folds one newly stored event (at offset `o` of an encoding's values) into the batch's task
- * partials, hourly rollup deltas and session deltas.
+ * What a batch of new events adds to the task join, the hourly rollups (non-task usage) and
+ * the sessions, before it meets the store: per task id the batch's partial task state, per
+ * `hour\0model` the rollup delta, per session id its delta.
  */
-export function accumulateEvent(
-  v: unknown[],
-  o: number,
-  tasks: Map<string, TouchedTask>,
-  rollup: Map<string, RollupCounters>,
-  sessions: Map<string, SessionDelta>,
-): void {
+export interface BatchFold {
+  tasks: Map<string, TaskState>;
+  rollup: Map<string, RollupCounters>;
+  sessions: Map<string, SessionDelta>;
+}
+
+/**
+ * An empty fold.
+ *
+ * @example
+ * const fold = createBatchFold();
+ * for (let i = 0; i < enc.count; i++) foldEncodedEvent(fold, enc.values, i * STRIDE);
+ */
+export function createBatchFold(): BatchFold {
+  return { tasks: new Map(), rollup: new Map(), sessions: new Map() };
+}
+
+/**
+ * Folds one event (at offset `o` of an encoding's values) into a batch fold: its task's
+ * partial state, the hourly rollup delta of non-task usage, its session's delta.
+ *
+ * @example
+ * foldEncodedEvent(fold, enc.values, i * STRIDE);
+ */
+export function foldEncodedEvent(fold: BatchFold, v: readonly unknown[], o: number): void {
   const kind = v[o + F.kind] as EventKind;
   const taskId = v[o + F.taskId] as string | null;
   const ts = v[o + F.ts] as number;
@@ -46,14 +56,14 @@ export function accumulateEvent(
   const tokensOut = v[o + F.tokensOut] as number | null;
   const sessionId = v[o + F.sessionId] as string | null;
   if (taskId !== null) {
-    let t = tasks.get(taskId);
+    let t = fold.tasks.get(taskId);
     if (t === undefined) {
-      t = { partial: emptyTask(taskId, ts), rowid: null };
-      tasks.set(taskId, t);
+      t = emptyTask(taskId, ts);
+      fold.tasks.set(taskId, t);
     }
     if (kind === 'task') {
       foldTaskEvent(
-        t.partial,
+        t,
         ts,
         model,
         sessionId,
@@ -65,7 +75,7 @@ export function accumulateEvent(
         v[o + F.tokensCacheWrite] as number | null,
         v[o + F.costUsd] as number | null,
       );
-    } else touchTaskSpan(t.partial, ts);
+    } else touchTaskSpan(t, ts);
   }
   if (
     (kind !== 'task' || taskId === null) &&
@@ -86,10 +96,10 @@ export function accumulateEvent(
       tokensCacheWrite: v[o + F.tokensCacheWrite] as number | null,
       costUsd: v[o + F.costUsd] as number | null,
     });
-    if (c !== null) addTo(rollup, c.hour, c.model, c.c, 1);
+    if (c !== null) addRollupDelta(fold.rollup, c.hour, c.model, c.c, 1);
   }
   if (sessionId !== null) {
-    let s = sessions.get(sessionId);
+    let s = fold.sessions.get(sessionId);
     if (s === undefined) {
       s = {
         firstTs: ts,
@@ -99,9 +109,10 @@ export function accumulateEvent(
         statusTs: null,
         tokensIn: 0,
         tokensOut: 0,
-        facets: new Set(),
+        models: new Set(),
+        adapters: new Set(),
       };
-      sessions.set(sessionId, s);
+      fold.sessions.set(sessionId, s);
     }
     s.count += 1;
     if (ts < s.firstTs) s.firstTs = ts;
@@ -112,13 +123,18 @@ export function accumulateEvent(
     }
     s.tokensIn += tokensIn ?? 0;
     s.tokensOut += tokensOut ?? 0;
-    if (model !== null) s.facets.add(`model\u0000${model}`);
-    s.facets.add(`adapter\u0000${v[o + F.adapter] as string}`);
+    if (model !== null) s.models.add(model);
+    s.adapters.add(v[o + F.adapter] as string);
   }
 }
 
-/** Adds `sign` × `c` to the rollup delta of (hour, model). */
-export function addTo(
+/**
+ * Adds `sign` × `c` to the rollup delta of (hour, model).
+ *
+ * @example
+ * addRollupDelta(fold.rollup, hourOf(ts), 'gpt-5.3-codex', counters, -1);
+ */
+export function addRollupDelta(
   rollup: Map<string, RollupCounters>,
   hour: number,
   model: string,
