@@ -7,15 +7,17 @@ import {
   type ResumeAt,
 } from '../ingest/ingest-files.js';
 import type { AdapterRegistry } from '../sources/registry.js';
-import { digest } from '../sources/shared/fields.js';
-import type { IngestBatchResult, Store } from '../store/types.js';
+import type { Checkpoint, IngestBatchResult, Store } from '../store/types.js';
 import type { IngestMonitor } from './ingest-monitor.js';
 import {
   atLineStart,
   closeSiblings,
   headMatches,
   openRotatedSiblings,
+  sameInode,
+  seenEmptyCheckpoint,
   truncatedSince,
+  type FileId,
   type Sibling,
 } from './tail-rotation.js';
 
@@ -31,11 +33,6 @@ export interface TailContext {
   onCommit: (result: IngestBatchResult) => void;
 }
 
-interface FileId {
-  dev: number;
-  ino: number;
-}
-
 interface Inode extends FileId {
   size: number;
   mtimeMs: number;
@@ -47,12 +44,10 @@ interface Inode extends FileId {
  * file whose lines are then duplicates.
  */
 const MTIME_SLACK_MS = 1_000;
+/** Looks for rotated copies made while earlier ones were read, at most this many times. */
+const MAX_PASSES = 8;
 /** Rotated files remembered as read, per tailed file. */
 const MAX_REMEMBERED = 64;
-
-function sameInode(a: FileId, b: FileId): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
 
 function statOrNull(path: string): Stats | null {
   try {
@@ -65,13 +60,17 @@ function statOrNull(path: string): Stats | null {
 }
 
 /**
- * One tailed file. A line file's descriptor is held between ingests, so when its path is
- * renamed away or deleted the inode that was being read is read to its end under the path
- * (same checkpoint, same ids) before the new file is opened. Whatever happened while no
- * descriptor was held is worked out from the checkpoint: a different inode at the path means
- * a rotation (the old inode is looked for among the rotated copies); the same inode, shorter
- * or with another head, means a truncation (a rotated copy with the old head holds what was
- * written after the last read).
+ * One tailed file, brought up to date by `process()` (never run twice at once; the tailer
+ * queues it). A line file's descriptor is held between passes, so when its path is renamed
+ * away or deleted, the inode that was being read is read to its end under the path (same
+ * checkpoint, same ids) before the new file is opened. Everything else is worked out from the
+ * checkpoint, so it also holds after a restart: a different inode at the path means a rotation
+ * (the old inode is looked for among the rotated copies and read on); the same inode, shorter
+ * or with another head, means a truncation (the rotated copy with the old head holds what was
+ * written after the last read, read from the old offset); and copies modified since the
+ * checkpoint may hold whole generations never seen at the path. Rotated copies are read under
+ * their own names or under the path; ids come from the logical path, so a line read twice is
+ * a duplicate, never a second event.
  */
 export class TailedFile {
   /** Descriptor of the inode being read (line files only), or null. */
@@ -129,11 +128,25 @@ export class TailedFile {
     if (this.fd !== null) {
       const held = fstatSync(this.fd);
       if (st === null || st.dev !== held.dev || st.ino !== held.ino) {
-        // Renamed away or deleted: finish the inode we were reading first.
-        await this.ingest(ctx, this.fd);
-        const after = fstatSync(this.fd);
+        // Renamed away or deleted: finish the inode we were reading first (it may have been
+        // copied and truncated before it went: its copy is read first). A deleted one cannot
+        // be found again after a restart, so it is read to its end even when stopping.
+        const fd = this.fd;
+        await this.recoverRotation(
+          ctx,
+          { fd, dev: held.dev, ino: held.ino, size: held.size },
+          null,
+        );
+        if (ctx.signal.aborted && held.nlink > 0) {
+          this.closeFd();
+          return;
+        }
+        await this.ingest(ctx, fd, undefined, held.nlink === 0);
+        const after = fstatSync(fd);
         drained = { dev: after.dev, ino: after.ino, size: after.size, mtimeMs: after.mtimeMs };
         this.closeFd();
+        // Stopping: the checkpoint still names the old file, which the next start finds.
+        if (ctx.signal.aborted) return;
       }
     }
     if (st === null || !st.isFile()) {
@@ -155,18 +168,10 @@ export class TailedFile {
     try {
       const id = fstatSync(fd);
       const current = { fd, dev: id.dev, ino: id.ino, size: id.size };
-      const listedAt = await this.recoverRotation(ctx, current, drained);
+      await this.recoverRotation(ctx, current, drained);
+      // Stopping mid-way: the checkpoint is left where the next start redoes the recovery.
+      if (ctx.signal.aborted) return;
       const result = await this.ingest(ctx, fd);
-      if (listedAt !== null) {
-        // While the copies were read, the writer may have rotated again: generations copied
-        // away after that listing and before this file was read are only in those copies.
-        const siblings = openRotatedSiblings(this.path);
-        try {
-          await this.readNewerSiblings(ctx, siblings, listedAt - MTIME_SLACK_MS, current);
-        } finally {
-          closeSiblings(siblings);
-        }
-      }
       keep = await this.settle(ctx, result, fd, id);
       this.looked = true;
     } finally {
@@ -213,21 +218,7 @@ export class TailedFile {
       // restart) is found among the copies modified since.
       await ctx.store.ingest({
         events: [],
-        checkpoints: [
-          {
-            path: this.path,
-            adapter: result.adapter,
-            dev: id.dev,
-            ino: id.ino,
-            offset: 0,
-            size: id.size,
-            headDigest: digest(''),
-            headLength: 0,
-            lines: 0,
-            contentDigest: null,
-            updatedAt: Date.now(),
-          },
-        ],
+        checkpoints: [seenEmptyCheckpoint(this.path, result.adapter, id)],
       });
     }
     const state = monitor.source(this.path);
@@ -248,78 +239,96 @@ export class TailedFile {
   }
 
   /**
-   * Reads what a rotation or truncation left outside the current file. `current` is the file
-   * now at the path (null when the path is gone); `drained` the inode just finished, if any.
-   * Returns when the rotated copies were listed, or null when there was nothing to look for.
+   * Reads what a rotation or truncation left outside the current file, before the current file
+   * is read: the path's checkpoint moves on to the current file only once every rotated copy
+   * that may hold unread lines has been read, so a stop in between loses nothing (the next
+   * start finds the same copies from the same checkpoint). `current` is the file now at the
+   * path (null when the path is gone); `drained` the inode just finished, if any.
    */
   private async recoverRotation(
     ctx: TailContext,
     current: { fd: number; dev: number; ino: number; size: number } | null,
     drained: Inode | null,
-  ): Promise<number | null> {
+  ): Promise<void> {
     const cp = await ctx.store.getCheckpoint(this.path);
     if (cp === null) {
       // Never checkpointed: only a file seen before (empty) can have lost a generation.
-      if (current === null || this.mode === 'document' || !this.looked) return null;
-    } else if (cp.contentDigest !== null) return null;
+      if (current === null || this.mode === 'document' || !this.looked) return;
+    } else if (cp.contentDigest !== null) return;
     else if (
       current !== null &&
       sameInode(cp, current) &&
       cp.offset > 0 &&
       !truncatedSince(current.fd, current.size, cp)
     )
-      return null;
+      return;
     if (drained !== null) this.remember(drained);
     // Opened now, together: the writer may rotate again while these are read.
-    const listedAt = Date.now();
-    const readsBefore = this.reads;
-    const siblings = openRotatedSiblings(this.path);
+    let siblings = openRotatedSiblings(this.path);
+    let listedAt = this.reads;
     try {
-      if (cp === null) {
-        // Never checkpointed (empty so far): a generation written and copied away since the
-        // file was first seen is only in a copy modified since then.
-        await this.readNewerSiblings(ctx, siblings, this.firstSeenAt - MTIME_SLACK_MS, current);
-      } else if (current !== null && sameInode(cp, current)) {
-        if (cp.offset === 0) {
-          // Nothing read from this file yet, so no head to compare: lines written and copied
-          // away since the checkpoint are only in a copy modified since.
-          await this.readNewerSiblings(ctx, siblings, cp.updatedAt - MTIME_SLACK_MS, current);
-        } else {
-          // Copytruncate: what was written after the last read is only in the copy, which
-          // starts with the head the checkpoint was taken on; read it from the old offset.
-          let since: number | null = null;
-          for (const copy of siblings) {
-            if (sameInode(copy, current) || copy.size < cp.offset) continue;
-            if (!headMatches(copy.fd, cp) || !atLineStart(copy.fd, cp.offset)) continue;
-            await this.ingest(ctx, copy.fd, { offset: cp.offset, lines: cp.lines });
-            this.remember(copy);
-            since ??= copy.mtimeMs;
-          }
-          // Copies of later generations are newer than that copy; with no copy of this one
-          // (truncated in place, then written and copied), newer than the checkpoint.
-          since ??= cp.updatedAt - MTIME_SLACK_MS;
-          await this.readNewerSiblings(ctx, siblings, since, current);
-        }
-      } else {
-        // A different inode at the path (or none): the checkpoint's file was rotated away.
-        // Without the old file's own time, anything modified since the checkpoint may be a
-        // generation never read; re-reading more only finds duplicates.
-        let since = cp.updatedAt - MTIME_SLACK_MS;
-        const old = siblings.find((s) => sameInode(s, cp));
-        if (drained !== null && sameInode(drained, cp)) since = drained.mtimeMs;
-        else if (old !== undefined) {
-          await this.ingest(ctx, old.fd);
-          const after = fstatSync(old.fd);
-          this.remember({ ...old, size: after.size, mtimeMs: after.mtimeMs });
-          since = after.mtimeMs;
+      const since = await this.readRotatedAway(ctx, cp, current, drained, siblings);
+      // Every read lets the writer run (commits yield), and it may rotate again: look again
+      // after reading, until a fresh look finds nothing new.
+      for (let pass = 0; pass < MAX_PASSES && !ctx.signal.aborted; pass += 1) {
+        if (this.reads !== listedAt) {
+          closeSiblings(siblings);
+          siblings = [];
+          siblings = openRotatedSiblings(this.path);
+          listedAt = this.reads;
         }
         await this.readNewerSiblings(ctx, siblings, since, current);
+        if (this.reads === listedAt) break;
       }
     } finally {
       closeSiblings(siblings);
     }
-    // Reading let the writer run (commits yield): worth a second look afterwards.
-    return this.reads > readsBefore ? listedAt : null;
+  }
+
+  /**
+   * Reads what is left of the checkpoint's file: the part of it that a copytruncate moved
+   * into a copy (from the checkpoint's offset), and the file itself when it was renamed away.
+   * Returns the time from which other rotated copies may hold lines never read.
+   */
+  private async readRotatedAway(
+    ctx: TailContext,
+    cp: Checkpoint | null,
+    current: { fd: number; dev: number; ino: number; size: number } | null,
+    drained: Inode | null,
+    siblings: readonly Sibling[],
+  ): Promise<number> {
+    // Never checkpointed (empty so far): a generation written and copied away since the file
+    // was first seen is only in a copy modified since then.
+    if (cp === null) return this.firstSeenAt - MTIME_SLACK_MS;
+    // Just read to its end (its own copytruncate was handled before): later generations are
+    // newer than its last write.
+    if (drained !== null && sameInode(drained, cp)) return drained.mtimeMs;
+    // The checkpoint's file: still at the path, renamed to a rotated name, or gone.
+    const atPath = current !== null && sameInode(cp, current) ? current : undefined;
+    const renamed = atPath === undefined ? siblings.find((s) => sameInode(s, cp)) : undefined;
+    const file = atPath ?? renamed;
+    // Any copy modified since the checkpoint may hold lines never read (re-reading more only
+    // finds duplicates).
+    const since = cp.updatedAt - MTIME_SLACK_MS;
+    if (file === undefined) return since;
+    if (cp.offset > 0 && truncatedSince(file.fd, file.size, cp)) {
+      // Copytruncate: what was written after the last read is only in the copy, which starts
+      // with the head the checkpoint was taken on; read it from the old offset.
+      for (const copy of siblings) {
+        if (ctx.signal.aborted) break;
+        if (sameInode(copy, file) || copy.size < cp.offset) continue;
+        if (!headMatches(copy.fd, cp) || !atLineStart(copy.fd, cp.offset)) continue;
+        await this.ingest(ctx, copy.fd, { offset: cp.offset, lines: cp.lines });
+        this.remember(copy);
+      }
+    }
+    if (renamed !== undefined && !ctx.signal.aborted) {
+      // Renamed away: read it on from the checkpoint (or from 0 if it was truncated).
+      await this.ingest(ctx, renamed.fd);
+      const after = fstatSync(renamed.fd);
+      this.remember({ ...renamed, size: after.size, mtimeMs: after.mtimeMs });
+    }
+    return since;
   }
 
   /**
@@ -361,11 +370,17 @@ export class TailedFile {
     }
   }
 
-  private async ingest(ctx: TailContext, fd: number, resumeAt?: ResumeAt): Promise<FileResult> {
+  private async ingest(
+    ctx: TailContext,
+    fd: number,
+    resumeAt?: ResumeAt,
+    toTheEnd = false,
+  ): Promise<FileResult> {
     this.reads += 1;
     const totals = await ingestOpenFile(ctx.store, fd, this.path, {
       ...this.options(ctx, this.path),
       ...(resumeAt === undefined ? {} : { resumeAt }),
+      ...(toTheEnd ? { signal: undefined } : {}),
     });
     return totals.files[0] as FileResult;
   }

@@ -4,6 +4,41 @@ import { basename, dirname, join } from 'node:path';
 import { digest, logicalPathOf } from '../sources/shared/fields.js';
 import type { Checkpoint } from '../store/types.js';
 
+/** A file's identity on disk. */
+export interface FileId {
+  dev: number;
+  ino: number;
+}
+
+export function sameInode(a: FileId, b: FileId): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/**
+ * The checkpoint of a line file seen with nothing complete to read (empty, or a partial
+ * line): it records when the file was seen, so that a generation copied away before the next
+ * look is found among the copies modified since.
+ */
+export function seenEmptyCheckpoint(
+  path: string,
+  adapter: string,
+  id: { dev: number; ino: number; size: number },
+): Checkpoint {
+  return {
+    path,
+    adapter,
+    dev: id.dev,
+    ino: id.ino,
+    offset: 0,
+    size: id.size,
+    headDigest: digest(''),
+    headLength: 0,
+    lines: 0,
+    contentDigest: null,
+    updatedAt: Date.now(),
+  };
+}
+
 /**
  * A file beside a tailed one that belongs to the same stream (`events.jsonl.1`, `-20260101`),
  * open: rotations go on while it is read, and its name may by then belong to another file.

@@ -1,4 +1,9 @@
-import { watch as watchFolder, statSync, type FSWatcher as FolderWatcher } from 'node:fs';
+import {
+  statSync,
+  watch as watchFolder,
+  type FSWatcher as FolderWatcher,
+  type Stats,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 import { watch, type FSWatcher } from 'chokidar';
@@ -66,13 +71,21 @@ export class SourceWatcher {
     await w?.close();
   }
 
-  private target(): { root: string; depth: number | undefined; ignored: (p: string) => boolean } {
+  private target(): {
+    root: string;
+    depth: number | undefined;
+    ignored: (p: string, stats?: Stats) => boolean;
+  } {
     const glob = this.spec.glob;
     if (glob !== null) {
+      // Folders are entered (a match may lie below); files that do not match get no watch.
       return {
         root: glob.base,
         depth: glob.depth,
-        ignored: (p) => p !== glob.base && SKIP.test(p.slice(glob.base.length)),
+        ignored: (p, stats) =>
+          p !== glob.base &&
+          (SKIP.test(p.slice(glob.base.length)) ||
+            (stats?.isFile() === true && !this.spec.matches(p))),
       };
     }
     const path = this.spec.path;

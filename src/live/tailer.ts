@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { AdapterRegistry } from '../sources/registry.js';
+import { logicalPathOf } from '../sources/shared/fields.js';
 import type { IngestBatchResult, Store } from '../store/types.js';
 import type { IngestMonitor } from './ingest-monitor.js';
 import { TailedFile, type TailContext } from './tail-file.js';
@@ -117,9 +118,11 @@ export class Tailer {
       await Promise.all(this.watchers.map((w) => w.start()));
     }
     const found = await this.discover();
-    // Checkpointed line files whose path is gone: rotated away while the hub was down.
+    // Checkpointed line files whose path is gone: rotated away while the hub was down (rotated
+    // names themselves are covered by the recovery of their original).
     for (const cp of await this.options.store.listCheckpoints()) {
-      if (cp.contentDigest !== null || found.has(cp.path)) continue;
+      if (cp.contentDigest !== null || found.has(cp.path) || logicalPathOf(cp.path) !== cp.path)
+        continue;
       const spec = this.specFor(cp.path);
       if (spec !== undefined && statSync(cp.path, { throwIfNoEntry: false }) === undefined)
         found.set(cp.path, spec);
@@ -327,7 +330,11 @@ export class Tailer {
         if (f === undefined) {
           this.track(path, spec);
           this.enqueue(path, false);
-        } else if (f.changedOnDisk()) this.enqueue(path, false);
+        } else if (f.changedOnDisk()) {
+          const state = this.options.monitor.sources.get(path);
+          if (state !== undefined) state.lastChangeAt = Date.now();
+          this.enqueue(path, false);
+        }
       }
       for (const [path, f] of this.files) {
         if (!found.has(path) && f.changedOnDisk()) this.enqueue(path, false);

@@ -26,7 +26,6 @@ afterEach(async () => {
   for (const b of boxes.splice(0)) await b.cleanup();
 });
 
-
 describe('F3: rename-and-create rotation under load', () => {
   test('KPI and seed-002 streams: old files drained, new ones read from 0, each line once', async () => {
     const b = createLiveBox();
@@ -39,7 +38,7 @@ describe('F3: rename-and-create rotation under load', () => {
     const rng = createRng(303);
     const expected: string[] = [];
     let rotations = 0;
-    for (let i = 0; i < 6000; ) {
+    for (let i = 0; i < 6000;) {
       // A chunk of 1..40 lines to each file, then sometimes a rotation, then let things run.
       const n = 1 + Math.floor(rng() * 40);
       let kpis = '';

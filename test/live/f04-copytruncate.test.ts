@@ -25,7 +25,6 @@ afterEach(async () => {
   for (const b of boxes.splice(0)) await b.cleanup();
 });
 
-
 describe('F4: copytruncate racing the writer', () => {
   test('lines written just before the copy are read from the copy, from the old offset', async () => {
     const b = createLiveBox();
@@ -54,7 +53,10 @@ describe('F4: copytruncate racing the writer', () => {
     appendFileSync(file, '');
     const t = await b.start([file]);
     // Nothing read yet, so no head to compare: the copy is found by its time.
-    appendFileSync(file, `${agentLine('s1', 'only-in-copy-1')}\n${agentLine('s1', 'only-in-copy-2')}\n`);
+    appendFileSync(
+      file,
+      `${agentLine('s1', 'only-in-copy-1')}\n${agentLine('s1', 'only-in-copy-2')}\n`,
+    );
     rotateByCopy(file);
     appendFileSync(file, `${agentLine('s1', 'after')}\n`);
     const all = ['only-in-copy-1', 'only-in-copy-2', 'after'];
@@ -87,7 +89,7 @@ describe('F4: copytruncate racing the writer', () => {
     const rng = createRng(4040);
     const expected: string[] = [];
     let rotations = 0;
-    for (let i = 0; i < 5000; ) {
+    for (let i = 0; i < 5000;) {
       const n = 1 + Math.floor(rng() * 40);
       let kpis = '';
       let agents = '';

@@ -50,7 +50,10 @@ export interface LiveBox {
   /** `dir/rel`, with its parent folders created. */
   file(rel: string): string;
   /** Starts a tailer on these sources (strings are paths) and waits for its catch-up. */
-  start(sources: readonly (string | TailSource)[], options?: Partial<TailerOptions>): Promise<Tailer>;
+  start(
+    sources: readonly (string | TailSource)[],
+    options?: Partial<TailerOptions>,
+  ): Promise<Tailer>;
   /** Builds a tailer without starting it. */
   tailer(sources: readonly (string | TailSource)[], options?: Partial<TailerOptions>): Tailer;
   /** Closes and reopens the store (what a restart of the hub does). */
