@@ -7,6 +7,11 @@ import { IngestMonitor } from './ingest-monitor.js';
 
 /** How long a hub write waits for another process's lock (then 503, or a retried tail). */
 export const HUB_BUSY_TIMEOUT_MS = 1_000;
+/**
+ * WAL size that triggers a checkpoint in the hub: small, because live ingest commits often
+ * and each checkpoint pauses the event loop for as long as it copies pages.
+ */
+export const HUB_WAL_CHECKPOINT_BYTES = 4 << 20;
 
 /**
  * The running hub: one store, the live bus fed from its commits, and the ingest monitor.

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { VigilError } from '../core/errors.js';
 import { createConfiguredRegistry } from '../ingest/configured-registry.js';
-import { Hub, HUB_BUSY_TIMEOUT_MS } from '../live/hub.js';
+import { Hub, HUB_BUSY_TIMEOUT_MS, HUB_WAL_CHECKPOINT_BYTES } from '../live/hub.js';
 import { Tailer, type TailSource } from '../live/tailer.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { buildApp } from './app.js';
@@ -71,7 +71,10 @@ export async function startServer(
   const registry = createConfiguredRegistry(config);
   if (options.format !== undefined) registry.byName(options.format);
   // A short lock wait: the event loop must not stall behind another process's write.
-  const store = createSqliteStore(config.dbPath, { busyTimeoutMs: HUB_BUSY_TIMEOUT_MS });
+  const store = createSqliteStore(config.dbPath, {
+    busyTimeoutMs: HUB_BUSY_TIMEOUT_MS,
+    walCheckpointBytes: HUB_WAL_CHECKPOINT_BYTES,
+  });
   let app: VigilApp | null = null;
   try {
     const hub = await Hub.open(config, store, registry);

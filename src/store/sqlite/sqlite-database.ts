@@ -18,6 +18,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** `NORMAL` (default) or `FULL`; see docs/architecture.md "Durability". */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * WAL size that triggers a checkpoint (default 64 MiB: pages a bulk ingest rewrites often are
+   * copied once). The hub uses a small one, so that each checkpoint is a short pause.
+   */
+  walCheckpointBytes?: number;
 }
 
 /** Maps a SQLite error onto the error catalogue. */
@@ -98,7 +103,8 @@ export function openSqliteDatabase(path: string, options: OpenOptions = {}): Sql
     // Checkpoint the WAL every 64 MiB instead of every 1000 pages: pages written many times in
     // a bulk ingest (index, rollup and meta pages) are copied to the database once per checkpoint.
     const pageBytes = Number(db.pragma('page_size', { simple: true }));
-    db.pragma(`wal_autocheckpoint = ${Math.floor((64 << 20) / pageBytes)}`);
+    const walBytes = options.walCheckpointBytes ?? 64 << 20;
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(walBytes / pageBytes))}`);
     if (!options.readonly) migrate(db, path);
     else checkVersion(db, path);
   } catch (error) {
