@@ -188,23 +188,6 @@ describe('sources', () => {
     expect(b.monitor.rejectsByReason.get('invalid_json')).toBe(1);
     expect(b.monitor.recentRejects[0]).toMatchObject({ file, line: 2, reason: 'invalid_json' });
   });
-
-  test.skipIf(process.getuid?.() === 0)(
-    'a file that cannot be read is an error in the monitor, and is read once it can be',
-    async () => {
-      const b = box();
-      const file = b.file('.droid/kpis.jsonl');
-      const k = kpiLine(createRng(7));
-      writeFileSync(file, `${k.line}\n`);
-      chmodSync(file, 0o000);
-      const t = await b.start([file], { rescanIntervalMs: 50 });
-      expect(b.monitor.errors).toBeGreaterThan(0);
-      expect(b.monitor.sources.get(file)?.lastError).toMatch(/permission/i);
-      chmodSync(file, 0o644);
-      expect(await settle(b, t, [k.id])).toEqual([k.id]);
-      expect(b.monitor.sources.get(file)?.lastError).toBeNull();
-    },
-  );
 });
 
 describe('errors', () => {

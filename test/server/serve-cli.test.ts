@@ -1,6 +1,6 @@
 /** `vigil serve` as a real process: banner, live ingest, graceful stop, refusals. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -29,6 +29,7 @@ function serve(
   w: Workspace,
   args: readonly string[],
   env: Record<string, string> = {},
+  as: { uid?: number; gid?: number } = {},
 ): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
     cwd: w.dir,
@@ -40,6 +41,7 @@ function serve(
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   children.push(child);
   let out = '';
@@ -130,6 +132,47 @@ describe('vigil serve', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(401);
     const ok = await fetch(`${s.url}/healthz`, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('reports a file it may not read in /api/ingest, and reads it once it may', async () => {
+    ws = createWorkspace('vigil-serve-');
+    const w = ws;
+    // The tests run as root, which reads anything: the hub runs as nobody instead.
+    const asRoot = process.getuid?.() === 0;
+    const as = asRoot ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(w.dir, 0o777);
+    mkdirSync(w.data, { mode: 0o777 });
+    chmodSync(w.data, 0o777);
+    const file = join(w.dir, 'kpis.jsonl');
+    writeFileSync(file, jsonl([kpi(1)]));
+    chmodSync(file, 0o000);
+    const s = await serve(
+      w,
+      ['--watch-only', '--watch', 'kpis.jsonl', '--rescan-interval-ms', '100'],
+      {},
+      as,
+    );
+    const ingest = async () =>
+      (await (await fetch(`${s.url}/api/ingest`)).json()) as {
+        errors: number;
+        sources: { path: string; last_error: string | null }[];
+      };
+    const failing = await waitForValue(async () => {
+      const r = await ingest();
+      return r.errors > 0 &&
+        r.sources.some((x) => x.path === file && /permission/i.test(x.last_error ?? ''))
+        ? r
+        : undefined;
+    }, 'a permission error in /api/ingest');
+    expect(failing.errors).toBeGreaterThan(0);
+    chmodSync(file, 0o644);
+    await waitForValue(async () => (await count(s.url)) === 1, 'the event once readable');
+    await waitForValue(
+      async () => (await ingest()).sources.find((x) => x.path === file)?.last_error === null,
+      'the error to clear',
+    );
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
