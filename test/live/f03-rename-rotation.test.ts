@@ -13,12 +13,11 @@ import {
   agentLine,
   createLiveBox,
   createRng,
-  kpiLine,
   rotateByRename,
   settle,
   sorted,
-  turn,
   type LiveBox,
+  writeUnderLoad,
 } from './helpers.js';
 
 const boxes: LiveBox[] = [];
@@ -35,31 +34,11 @@ describe('F3: rename-and-create rotation under load', () => {
     writeFileSync(kpiFile, '');
     writeFileSync(agentFile, '');
     const t = await b.start([kpiFile, agentFile], { batchEvents: 50 });
-    const rng = createRng(303);
-    const expected: string[] = [];
-    let rotations = 0;
-    for (let i = 0; i < 6000;) {
-      // A chunk of 1..40 lines to each file, then sometimes a rotation, then let things run.
-      const n = 1 + Math.floor(rng() * 40);
-      let kpis = '';
-      let agents = '';
-      for (let j = 0; j < n; j += 1, i += 1) {
-        const k = kpiLine(rng);
-        expected.push(k.id);
-        kpis += `${k.line}\n`;
-        const m = `m${i}`;
-        expected.push(m);
-        agents += `${agentLine('s1', m)}\n`;
-      }
-      appendFileSync(kpiFile, kpis);
-      appendFileSync(agentFile, agents);
-      if (rng() < 0.04) {
-        rotateByRename(kpiFile);
-        rotateByRename(agentFile);
-        rotations += 1;
-      }
-      if (rng() < 0.5) await turn();
-    }
+    const { expected, rotations } = await writeUnderLoad(
+      createRng(303),
+      { kpiFile, agentFile },
+      { lines: 6000, maxChunk: 40, rotateChance: 0.04, rotate: rotateByRename },
+    );
     expect(rotations).toBeGreaterThan(3);
     const stored = await settle(b, t, expected, 25_000);
     expect(stored.length).toBe(expected.length);

@@ -16,8 +16,8 @@ import {
   rotateByCopy,
   settle,
   sorted,
-  turn,
   type LiveBox,
+  writeUnderLoad,
 } from './helpers.js';
 
 const boxes: LiveBox[] = [];
@@ -86,29 +86,11 @@ describe('F4: copytruncate racing the writer', () => {
     appendFileSync(kpiFile, '');
     appendFileSync(agentFile, '');
     const t = await b.start([kpiFile, agentFile], { batchEvents: 50 });
-    const rng = createRng(4040);
-    const expected: string[] = [];
-    let rotations = 0;
-    for (let i = 0; i < 5000;) {
-      const n = 1 + Math.floor(rng() * 40);
-      let kpis = '';
-      let agents = '';
-      for (let j = 0; j < n; j += 1, i += 1) {
-        const k = kpiLine(rng);
-        expected.push(k.id);
-        kpis += `${k.line}\n`;
-        expected.push(`m${i}`);
-        agents += `${agentLine('s1', `m${i}`)}\n`;
-      }
-      appendFileSync(kpiFile, kpis);
-      appendFileSync(agentFile, agents);
-      if (rng() < 0.04) {
-        rotateByCopy(kpiFile);
-        rotateByCopy(agentFile);
-        rotations += 1;
-      }
-      if (rng() < 0.5) await turn();
-    }
+    const { expected, rotations } = await writeUnderLoad(
+      createRng(4040),
+      { kpiFile, agentFile },
+      { lines: 5000, maxChunk: 40, rotateChance: 0.04, rotate: rotateByCopy },
+    );
     expect(rotations).toBeGreaterThan(3);
     const stored = await settle(b, t, expected, 25_000);
     expect(stored.length).toBe(expected.length);

@@ -4,7 +4,7 @@
  * logical path (rotation suffix removed), byte offset and content, or from the line itself,
  * so each line is stored once however many times and under whichever name it is read.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, test } from 'vitest';
@@ -13,13 +13,12 @@ import {
   agentLine,
   createLiveBox,
   createRng,
-  kpiLine,
   rotateByCopy,
   rotateByRename,
   settle,
   sorted,
-  turn,
   type LiveBox,
+  writeUnderLoad,
 } from './helpers.js';
 
 const boxes: LiveBox[] = [];
@@ -54,29 +53,11 @@ describe('F16: a glob that matches rotated copies', () => {
       [join(b.dir, 'repo/.droid/kpis.jsonl*'), join(b.dir, 'repo/workspaces/*/events.jsonl*')],
       { batchEvents: 50 },
     );
-    const rng = createRng(1616);
-    const expected: string[] = [];
-    let rotations = 0;
-    for (let i = 0; i < 3000;) {
-      const n = 1 + Math.floor(rng() * 30);
-      let kpis = '';
-      let agents = '';
-      for (let j = 0; j < n; j += 1, i += 1) {
-        const k = kpiLine(rng);
-        expected.push(k.id);
-        kpis += `${k.line}\n`;
-        expected.push(`m${i}`);
-        agents += `${agentLine('s1', `m${i}`)}\n`;
-      }
-      appendFileSync(kpiFile, kpis);
-      appendFileSync(agentFile, agents);
-      if (rng() < 0.08) {
-        rotate(kpiFile);
-        rotate(agentFile);
-        rotations += 1;
-      }
-      if (rng() < 0.5) await turn();
-    }
+    const { expected, rotations } = await writeUnderLoad(
+      createRng(1616),
+      { kpiFile, agentFile },
+      { lines: 3000, maxChunk: 30, rotateChance: 0.08, rotate: rotate },
+    );
     expect(rotations).toBeGreaterThan(3);
     const stored = await settle(b, t, expected, 25_000);
     expect(stored.length).toBe(expected.length);

@@ -5,6 +5,7 @@
  * derived, so a line read twice under another identity would show up as a second event).
  */
 import {
+  appendFileSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -26,7 +27,7 @@ import { Tailer, type TailerOptions, type TailSource } from '../../src/live/tail
 import { createAdapterRegistry } from '../../src/sources/registry.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
-import { waitFor } from '../reliability/helpers.js';
+import { agentLine, kpiLine, waitFor } from '../reliability/helpers.js';
 
 export {
   agentLine,
@@ -200,4 +201,45 @@ export function rotateByCopy(file: string): void {
   shiftRotated(file);
   copyFileSync(file, `${file}.1`);
   truncateSync(file, 0);
+}
+
+/**
+ * Writes `lines` KPI lines to `kpiFile` and as many agent-event lines (session s1, messages
+ * `m0`, `m1`, ...) to `agentFile`, in chunks of 1..`maxChunk`, rotating both files with
+ * `rotate` after a chunk with probability `rotateChance` and letting the event loop turn after
+ * half of them. Returns every key written and how many rotations happened.
+ */
+export async function writeUnderLoad(
+  rng: () => number,
+  files: { kpiFile: string; agentFile: string },
+  options: {
+    lines: number;
+    maxChunk: number;
+    rotateChance: number;
+    rotate: (file: string) => void;
+  },
+): Promise<{ expected: string[]; rotations: number }> {
+  const expected: string[] = [];
+  let rotations = 0;
+  for (let i = 0; i < options.lines;) {
+    const n = 1 + Math.floor(rng() * options.maxChunk);
+    let kpis = '';
+    let agents = '';
+    for (let j = 0; j < n; j += 1, i += 1) {
+      const k = kpiLine(rng);
+      expected.push(k.id);
+      kpis += `${k.line}\n`;
+      expected.push(`m${i}`);
+      agents += `${agentLine('s1', `m${i}`)}\n`;
+    }
+    appendFileSync(files.kpiFile, kpis);
+    appendFileSync(files.agentFile, agents);
+    if (rng() < options.rotateChance) {
+      options.rotate(files.kpiFile);
+      options.rotate(files.agentFile);
+      rotations += 1;
+    }
+    if (rng() < 0.5) await turn();
+  }
+  return { expected, rotations };
 }
