@@ -17,28 +17,29 @@ echo "test: lint"
 npx oxlint -c .oxlintrc.json --deny-warnings src test bench
 echo "test: format"
 npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "bench/**/*.mjs"
-echo "test: promtool and prometheus"
-# The metrics tests run the real promtool and a real Prometheus (Debian package prometheus).
-install_promtool() {
+echo "test: system tools"
+# Tests run the real tools: promtool and Prometheus (Debian package prometheus), Chromium for the
+# dashboard (package chromium, driven by playwright-core) and rsyslog for the syslog export.
+missing=()
+command -v promtool >/dev/null && command -v prometheus >/dev/null || missing+=(prometheus)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v rsyslogd >/dev/null || [ -x /usr/sbin/rsyslogd ] || missing+=(rsyslog)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test: installing ${missing[*]} (Debian packages)"
   if ! command -v apt-get >/dev/null; then
-    echo "test: promtool is missing and apt-get is not available: install promtool (Prometheus 2.x) yourself" >&2
-    return 1
+    echo "test: ${missing[*]} missing and apt-get is not available: install them yourself" >&2
+    exit 1
   fi
-  local sudo=""
+  sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if ! command -v sudo >/dev/null; then
-      echo "test: promtool is missing and installing it needs root: run as root, install sudo, or install the Debian package prometheus" >&2
-      return 1
+      echo "test: installing ${missing[*]} needs root: run as root, install sudo, or install the Debian packages yourself" >&2
+      exit 1
     fi
     sudo="sudo"
   fi
-  $sudo apt-get update && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
-}
-if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
-  if ! { install_promtool && command -v promtool >/dev/null; }; then
-    echo "test: could not install promtool (Debian package prometheus)" >&2
-    exit 1
-  fi
+  $sudo apt-get update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 echo "test: vitest"
 TZ=UTC npx vitest run "$@"
