@@ -71,6 +71,11 @@ export interface EventFilter {
   since?: number;
   /** Exclusive upper bound, epoch ms. */
   until?: number;
+  /**
+   * Free text: a case-insensitive (ASCII) substring of the message, the attrs as JSON, the type,
+   * or the task, session, model, phase or agent role.
+   */
+  text?: string;
 }
 
 export interface EventQuery extends EventFilter {

@@ -168,6 +168,30 @@ describe('GET /api/events filters', () => {
     );
   });
 
+  it('searches free text (q) in messages, case-insensitively, combined with the other filters', async () => {
+    const word = (a1[0] as Line).message.split(' ')[0] as string;
+    const has = (l: Line, t: string) =>
+      [
+        l.message,
+        l.event_type,
+        l.task_id,
+        l.session_id,
+        l.model,
+        l.phase,
+        l.agent_role,
+        l.metadata ? JSON.stringify(l.metadata) : null,
+      ].some((v) => v !== null && v !== undefined && v.toLowerCase().includes(t.toLowerCase()));
+    const expected = all.filter((l) => has(l, word)).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(await count(`q=${encodeURIComponent(word.toUpperCase())}${vibeforge}`)).toBe(expected);
+    expect(await count(`q=${encodeURIComponent(word)}&session=sess_20260216_b7`)).toBe(
+      b7.filter((l) => has(l, word)).length,
+    );
+    const quoted = await listed(`q=${encodeURIComponent('"quotes"')}`);
+    expect(quoted.map((e) => e.error_message)).toEqual(['comma, "quotes" and\na newline']);
+    expect(await count('q=no-such-text-anywhere')).toBe(0);
+  });
+
   it('takes since/until as ISO times, dates and epoch milliseconds (since inclusive, until exclusive)', async () => {
     const cut = '2026-02-16T10:00:00Z';
     const after = all.filter((l) => tsOf(l.timestamp) >= Date.parse(cut)).length;

@@ -22,6 +22,7 @@ export interface FilterOptions {
   role?: string;
   status?: string;
   adapter?: string;
+  text?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [
@@ -53,12 +54,16 @@ export function addFilterOptions(
     .option('--role <role>', 'agent role')
     .option('--model <name>', "model (events without one match their task's model)")
     .option('--status <status>', `status: ${EVENT_STATUSES.join(', ')}`)
-    .option('--adapter <name>', 'source adapter (see `vigil formats`)');
+    .option('--adapter <name>', 'source adapter (see `vigil formats`)')
+    .option(
+      '--text <text>',
+      'free text: a case-insensitive substring of the message, attrs, type, task, session, model, phase or role',
+    );
 }
 
 export const FILTER_HELP = `
 Filters combine with AND: --type, --kind, --session, --task, --phase, --role, --model, --status,
---adapter, --since (inclusive) and --until (exclusive).
+--adapter, --text (free text), --since (inclusive) and --until (exclusive).
 `;
 
 export function filterFromOptions(_ctx: CliContext, opts: FilterOptions): EventFilter {
@@ -86,5 +91,6 @@ export function filterFromOptions(_ctx: CliContext, opts: FilterOptions): EventF
   if (opts.model !== undefined) f.model = opts.model;
   if (opts.status !== undefined) f.status = opts.status as EventStatus;
   if (opts.adapter !== undefined) f.adapter = opts.adapter;
+  if (opts.text !== undefined && opts.text !== '') f.text = opts.text;
   return f;
 }

@@ -58,6 +58,7 @@ export interface EventFilterParams {
   model?: string;
   status?: EventStatus;
   adapter?: string;
+  q?: string;
   since?: number;
   until?: number;
 }
@@ -74,6 +75,7 @@ export function eventFilterOf(p: EventFilterParams): EventFilter {
   if (p.model !== undefined) f.model = p.model;
   if (p.status !== undefined) f.status = p.status;
   if (p.adapter !== undefined) f.adapter = p.adapter;
+  if (p.q !== undefined) f.text = p.q;
   if (p.since !== undefined) f.since = p.since;
   if (p.until !== undefined) f.until = p.until;
   return f;

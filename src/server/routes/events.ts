@@ -46,6 +46,14 @@ export const EventFilterQuery = z.object({
     .describe("Model (events without one match their task's model)."),
   status: statusParam,
   adapter: z.string().min(1).max(64).optional().describe('Source adapter (`vigil formats`).'),
+  q: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'Free text: a case-insensitive substring of the message, attrs (as JSON), type, task, session, model, phase or agent role.',
+    ),
   since: sinceParam,
   until: untilParam,
 });

@@ -91,6 +91,7 @@ export function describeQueries({ storeIt, idsOf, collect }: ContractContext): v
         sessionId: 's2',
         phase: 'verify',
         status: 'failure',
+        message: 'Gate FAILED: coverage 80%_min',
         source: { adapter: 'wfc-events', file: '/e', line: 1, offset: 0 },
       }),
       q8: makeEvent({
@@ -132,6 +133,7 @@ export function describeQueries({ storeIt, idsOf, collect }: ContractContext): v
         type: 'log_line',
         kind: 'log',
         ts: at('10:45'),
+        attrs: { file: 'src/Gate.ts', note: '100% covered' },
         source: { adapter: 'generic', file: '/g', line: 1, offset: 0 },
       }),
       q12: makeEvent({
@@ -184,6 +186,13 @@ export function describeQueries({ storeIt, idsOf, collect }: ContractContext): v
       ['combined', { sessionId: 's2', kinds: ['task'], status: 'failure' }, ['q9']],
       ['combined rare', { kinds: ['review'], model: 'm-a', since: at('10:00') }, ['q12']],
       ['no match', { model: 'nope' }, []],
+      ['free text in the message, any case', { text: 'gate failed' }, ['q7']],
+      ['free text in attrs and the type', { text: 'gate' }, ['q7', 'q11']],
+      ['free text % and _ are literal', { text: '%_min' }, ['q7']],
+      ['free text % alone', { text: '0%' }, ['q7', 'q11']],
+      ['free text in the task id and model', { text: 'm-b' }, ['q3', 'q6', 'q8']],
+      ['free text with other filters', { text: 'gate', kinds: ['log'] }, ['q11']],
+      ['free text, no match', { text: 'zzz' }, []],
     ];
     for (const [label, filter, expected] of filters) {
       storeIt(`filters by ${label}: query, count and iterate agree`, async ({ store }) => {

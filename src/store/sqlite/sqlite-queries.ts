@@ -29,6 +29,18 @@ import type { SqliteDb } from './sqlite-database.js';
 
 const BULK_KINDS: readonly EventKind[] = ['task', 'llm_call'];
 
+/** The columns free-text search (`EventFilter.text`) looks in. */
+const TEXT_COLUMNS = [
+  'message',
+  'attrs',
+  'type',
+  'task_id',
+  'session_id',
+  'model',
+  'phase',
+  'agent_role',
+] as const;
+
 /** Where every event carrying a task (or session) id lies in time, or null when unknown. */
 export type SpanLookup = (id: string) => { first: number; last: number } | null;
 
@@ -106,6 +118,12 @@ export function whereOf(filter: EventFilter, spans?: Spans): { sql: string; para
   if (filter.until !== undefined) {
     terms.push('ts < ?');
     params.push(filter.until);
+  }
+  if (filter.text !== undefined && filter.text !== '') {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const columns = TEXT_COLUMNS.map((c) => `${c} LIKE ? ESCAPE '\\'`);
+    terms.push(`(${columns.join(' OR ')})`);
+    for (const _ of TEXT_COLUMNS) params.push(pattern);
   }
   return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
 }
