@@ -128,6 +128,9 @@ async function appendAtRate(file, rate, seconds) {
   return total;
 }
 
+/** How long the hub idles before its resident memory is read. */
+const IDLE_SETTLE_MS = 15_000;
+
 function rssMiB(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -149,15 +152,21 @@ export async function benchLive({ bin, dataDir, work, log }) {
   const { url, child } = server;
   try {
     await until(async () => (await get(url, '/healthz')).status === 200, 30_000, 'the hub');
-    // Idle: the hub has opened the 1M-event store and started; sample RSS once it settles.
+    // Idle: the hub has opened the 1M-event store and started; sample RSS once it has been
+    // idle for IDLE_SETTLE_MS (a health check a second, as a monitor would send).
     log('live: idle RSS...');
     const samples = [];
-    for (let i = 0; i < 10; i++) {
+    const settleEnd = Date.now() + IDLE_SETTLE_MS;
+    while (Date.now() < settleEnd) {
+      await get(url, '/healthz');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    for (let i = 0; i < 5; i++) {
       await get(url, '/healthz');
       samples.push(rssMiB(child.pid));
       await new Promise((r) => setTimeout(r, 300));
     }
-    const idleRss = Math.max(...samples.slice(-5));
+    const idleRss = Math.max(...samples);
 
     log('live: /metrics scrape...');
     await get(url, '/metrics');

@@ -193,7 +193,7 @@ async function main() {
       live.scrape <= 10,
     ],
     [
-      'Server RSS idle, 1M events stored',
+      'Server RSS idle (15 s after start), 1M events stored',
       `${fmt(live.idleRss)} MiB`,
       '<= 100 MB',
       live.idleRss * 1.048576 <= 100,

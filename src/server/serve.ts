@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { VigilError } from '../core/errors.js';
 import { createConfiguredRegistry } from '../ingest/configured-registry.js';
+import { startHeapTrim } from '../live/heap-trim.js';
 import { Hub, HUB_BUSY_TIMEOUT_MS, HUB_WAL_CHECKPOINT_BYTES } from '../live/hub.js';
 import { Tailer, type TailSource } from '../live/tailer.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -112,6 +113,7 @@ export async function startServer(
       hub.monitor.error(`tailing failed to start: ${(error as Error).message}`),
     );
     const running = app;
+    const stopHeapTrim = startHeapTrim();
     let closing: Promise<void> | null = null;
     return {
       hub,
@@ -122,6 +124,7 @@ export async function startServer(
       caughtUp,
       close() {
         closing ??= (async () => {
+          stopHeapTrim();
           await tailer.stop();
           await running.close();
           await store.close();
