@@ -443,3 +443,51 @@ describe('GET /api/sessions', () => {
     expect((await hub.fetch('/api/sessions/sess_20260216_a1?cursor=%%%')).status).toBe(400);
   });
 });
+
+describe('GET /api/events/committed', () => {
+  type Committed = { events: (ExportedEvent & { seq: number })[]; last_seq: number };
+
+  it('pages through every event in commit order, including one stamped earlier but committed later', async () => {
+    const seen: (ExportedEvent & { seq: number })[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await getJson<Committed>(`/api/events/committed?after=${after}&limit=7`);
+      if (page.events.length === 0) {
+        expect(after).toBe(page.last_seq);
+        break;
+      }
+      seen.push(...page.events);
+      after = page.events.at(-1)!.seq;
+    }
+    const seqs = seen.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seen.map((e) => e.event_id)).size).toBe(seen.length);
+    expect(seen.length).toBe((await getJson<{ count: number }>('/api/events/count')).count);
+
+    const res = await hub.fetch('/api/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          {
+            event_id: 'late-writer-1',
+            event_type: 'info',
+            timestamp: '2026-02-01T00:00:00Z',
+            error_message: 'backfilled',
+          },
+        ],
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    const next = await getJson<Committed>(`/api/events/committed?after=${after}`);
+    expect(next.events.map((e) => [e.event_id, e.error_message])).toEqual([
+      ['late-writer-1', 'backfilled'],
+    ]);
+    expect(next.events[0]!.seq).toBe(next.last_seq);
+  });
+
+  it('refuses a missing or negative after', async () => {
+    expect((await hub.fetch('/api/events/committed')).status).toBe(400);
+    expect((await hub.fetch('/api/events/committed?after=-1')).status).toBe(400);
+  });
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { VigilEvent } from '../../core/event.js';
 import type { Hub } from '../../live/hub.js';
 import { eventToCsvRow, eventToExport, EXPORT_COLUMNS } from '../../output/event-json.js';
-import { EventPageBody, eventFilterOf, exportEvent } from '../queries/events.js';
+import { EventPageBody, eventFilterOf, ExportedEvent, exportEvent } from '../queries/events.js';
 import { ErrorBody } from '../http-error.js';
 import { iterateOrdered, queryPage } from '../queries/paging.js';
 import type { VigilApp } from '../types.js';
@@ -201,6 +201,41 @@ export async function registerEventRoutes(app: VigilApp, hub: Hub): Promise<void
         return sendCsvRecords(reply, 'event-types', ['type', 'kind', 'count'], rows);
       }
       return { types: rows };
+    },
+  );
+  app.get(
+    '/api/events/committed',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Events in commit order after a commit sequence (polling in place of a stream)',
+        querystring: z.object({
+          after: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .describe('The last sequence already seen (0 for the oldest events).'),
+          limit: limitParam(500, 5000),
+        }),
+        response: {
+          200: z.object({
+            events: z.array(ExportedEvent.extend({ seq: z.number().int() })),
+            last_seq: z
+              .number()
+              .int()
+              .describe('The newest committed sequence; the page is complete when it is reached'),
+          }),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      const rows = await store.eventsAfter(after, limit ?? 500);
+      return {
+        events: rows.map(({ seq, event }) => ({ ...exportEvent(event), seq })),
+        last_seq: Math.max(hub.bus.lastSeq, rows.at(-1)?.seq ?? 0),
+      };
     },
   );
 }
