@@ -7,6 +7,7 @@ import { registerEvents } from './commands/events.js';
 import { registerExport } from './commands/export.js';
 import { registerFormats } from './commands/formats.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerPlugin } from './commands/plugin.js';
 import { registerPrune } from './commands/prune.js';
 import { registerSanitize } from './commands/sanitize.js';
 import { registerServe } from './commands/serve.js';
@@ -63,6 +64,7 @@ Examples:
     registerSources,
     registerFormats,
     registerDoctor,
+    registerPlugin,
   ]) {
     register(program, ctx);
   }

@@ -61,8 +61,27 @@ export const ServerConfigFile = z.strictObject({
 });
 export type ServerConfigFile = z.infer<typeof ServerConfigFile>;
 
+/**
+ * `[plugins.<name>]`: that plugin's settings (merged over its `[plugin.config]` defaults), plus
+ * the keys the hub reads itself.
+ */
+export const PluginSettingsFile = z.looseObject({
+  /** Wins over `vigil plugin enable|disable` when present. */
+  enabled: z.boolean().optional(),
+  /** Longest a call into the plugin may take (activate, each event, a request, deactivate). */
+  timeout_ms: z.number().int().min(50).max(600_000).optional(),
+  /** The plugin process's JavaScript heap limit, MiB. */
+  memory_mb: z.number().int().min(16).max(65_536).optional(),
+  /** Events held in memory for the plugin before it reads them back from the store. */
+  queue_size: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type PluginSettingsFile = z.infer<typeof PluginSettingsFile>;
+
 export const ConfigFile = z.strictObject({
   data_dir: z.string().min(1).optional(),
+  /** More plugin folders, searched after the project and user folders; relative to the file. */
+  plugin_dirs: z.array(z.string().min(1)).optional(),
+  plugins: z.record(z.string(), PluginSettingsFile).optional(),
   sources: z.array(SourceConfig).optional(),
   prices: z.record(z.string(), ModelPrice).optional(),
   retention: z

@@ -7,6 +7,7 @@ import { SHIPPED_PRICES, type PriceTable } from '../core/prices.js';
 import type {
   ConfigFile,
   ParseWorkerMode,
+  PluginSettingsFile,
   ServerConfigFile,
   SourceConfig,
 } from './config-schema.js';
@@ -30,6 +31,18 @@ export interface Config {
   /** Parse large line files in a worker thread: uses a second core and about 90 MiB more memory. */
   parseWorker: ParseWorkerMode;
   server: ServerConfig;
+  plugins: PluginsConfig;
+}
+
+/** Where plugins are looked for, and the `[plugins.<name>]` tables (docs/plugins.md). */
+export interface PluginsConfig {
+  /** `<workspace root>/.vigil/plugins`: the project's plugins, searched first. */
+  projectDir: string;
+  /** `$XDG_CONFIG_HOME/vigil/plugins` (`~/.config/vigil/plugins`): where `vigil plugin install` puts them. */
+  userDir: string;
+  /** `plugin_dirs` of the config file, absolute, searched last. */
+  extraDirs: string[];
+  settings: Record<string, PluginSettingsFile>;
 }
 
 /** How `vigil serve` listens, streams and guards itself (seed 001's settings under `VIGIL_`). */
@@ -102,6 +115,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return join(base, 'vigil');
 }
 
+/** `$XDG_CONFIG_HOME/vigil` (`~/.config/vigil`): the user's config folder. */
+export function userConfigDir(env: NodeJS.ProcessEnv): string {
+  return join(env['XDG_CONFIG_HOME'] || join(env['HOME'] ?? homedir(), '.config'), 'vigil');
+}
+
 function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: string): string | null {
   const explicit = inputs.configPath ?? env['VIGIL_CONFIG'];
   if (explicit) {
@@ -113,11 +131,7 @@ function findConfigFile(inputs: ConfigInputs, env: NodeJS.ProcessEnv, cwd: strin
   }
   const local = join(cwd, 'vigil.toml');
   if (existsSync(local)) return local;
-  const xdg = join(
-    env['XDG_CONFIG_HOME'] || join(env['HOME'] ?? homedir(), '.config'),
-    'vigil',
-    'config.toml',
-  );
+  const xdg = join(userConfigDir(env), 'config.toml');
   return existsSync(xdg) ? xdg : null;
 }
 
@@ -250,5 +264,11 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 2_000,
     parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
     server: resolveServer(env, cfg.server ?? {}, workspaceRoot),
+    plugins: {
+      projectDir: join(workspaceRoot, '.vigil', 'plugins'),
+      userDir: join(userConfigDir(env), 'plugins'),
+      extraDirs: (cfg.plugin_dirs ?? []).map(abs),
+      settings: cfg.plugins ?? {},
+    },
   };
 }

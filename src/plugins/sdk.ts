@@ -39,6 +39,12 @@ export interface PluginEvent {
   seq: number;
 }
 
+/**
+ * An event as `ctx.queryEvents` returns it: a stored event in export form, in time order. It
+ * has no `seq` (that is the delivery order of `onEvent`, which queries do not follow).
+ */
+export type PluginQueriedEvent = Omit<PluginEvent, 'seq'>;
+
 /** Filters of `ctx.queryEvents` (the same as `/api/events`); times are ISO-8601 or epoch ms. */
 export interface PluginEventQuery {
   type?: string | readonly string[];
@@ -99,7 +105,11 @@ export interface PluginContext {
     /** The port picked from `port_range` for the plugin to listen on itself, else null. */
     readonly port: number | null;
   };
-  queryEvents(query?: PluginEventQuery): Promise<PluginEvent[]>;
+  /**
+   * Stored events matching `query`: with `since`, the first `limit` from then on, oldest first;
+   * without it, the latest `limit`, newest first.
+   */
+  queryEvents(query?: PluginEventQuery): Promise<PluginQueriedEvent[]>;
   /** The KPI summary of the last `days` days (default 30): the numbers of `/api/summary`. */
   queryTelemetry(options?: { days?: number }): Promise<Record<string, unknown>>;
   /** Review reports of the last `days` days (default 30): the items of `/api/reviews`. */

@@ -14,9 +14,11 @@ import type { Hub } from '../live/hub.js';
 import { VERSION } from '../version.js';
 import { errorBody, HttpError } from './http-error.js';
 import { registerMetrics } from './metrics/index.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerApiRoutes } from './routes/index.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { registerPluginRoutes } from './routes/plugins.js';
 import { createGuard, SECURITY_HEADERS } from './security.js';
 import { registerStreams } from './streams/index.js';
 import type { VigilApp } from './types.js';
@@ -130,8 +132,10 @@ export async function buildApp(hub: Hub, options: BuildOptions = {}): Promise<Vi
   await registerHealthRoutes(app, hub);
   await registerApiRoutes(app, hub);
   await registerIngestRoutes(app, hub);
+  await registerPluginRoutes(app, hub);
   await registerStreams(app, hub);
   await registerMetrics(app, hub);
+  await registerDashboardRoutes(app);
   return app;
 }
 

@@ -6,6 +6,8 @@ import { createConfiguredRegistry } from '../ingest/configured-registry.js';
 import { startHeapTrim } from '../live/heap-trim.js';
 import { Hub, HUB_BUSY_TIMEOUT_MS, HUB_WAL_CHECKPOINT_BYTES } from '../live/hub.js';
 import { Tailer, type TailSource } from '../live/tailer.js';
+import { attachPlugins } from '../plugins/hub-plugins.js';
+import { PluginHost, type PluginHostOptions } from '../plugins/host.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { buildApp } from './app.js';
 import { unsafeBindReason } from './security.js';
@@ -20,12 +22,17 @@ export interface ServeOptions {
   watchOnly?: boolean;
   cwd?: string;
   logRequests?: boolean;
+  /** Plugin host settings (restart backoff, where plugin logs go). */
+  plugins?: PluginHostOptions;
 }
 
 export interface RunningServer {
   hub: Hub;
   app: VigilApp;
   tailer: Tailer;
+  plugins: PluginHost;
+  /** Resolves once every enabled plugin has started (or failed to). */
+  pluginsStarted: Promise<void>;
   /** `http://host:port` as bound (the real port when 0 was asked). */
   url: string;
   sources: readonly TailSource[];
@@ -79,6 +86,8 @@ export async function startServer(
   let app: VigilApp | null = null;
   try {
     const hub = await Hub.open(config, store, registry);
+    const plugins = new PluginHost(hub, options.plugins);
+    attachPlugins(hub, plugins);
     app = await buildApp(hub, { logRequests: options.logRequests ?? false });
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
@@ -108,6 +117,8 @@ export async function startServer(
       batchEvents: config.batchEvents,
       rescanIntervalMs: config.server.rescanIntervalMs,
     });
+    // Plugins first: each catches up from its cursor, then takes what the tailer commits.
+    const pluginsStarted = plugins.start();
     const caughtUp = tailer.start();
     caughtUp.catch((error: unknown) =>
       hub.monitor.error(`tailing failed to start: ${(error as Error).message}`),
@@ -119,6 +130,8 @@ export async function startServer(
       hub,
       app: running,
       tailer,
+      plugins,
+      pluginsStarted,
       url: `http://${host}:${port}`,
       sources,
       caughtUp,
@@ -126,6 +139,8 @@ export async function startServer(
         closing ??= (async () => {
           stopHeapTrim();
           await tailer.stop();
+          // After the tailer: every event committed is offered before plugins deactivate.
+          await plugins.stop();
           await running.close();
           await store.close();
         })();

@@ -7,6 +7,8 @@ import {
 } from 'prom-client';
 
 import type { Hub } from '../../live/hub.js';
+import { hubPlugins } from '../../plugins/hub-plugins.js';
+import type { PluginStatus } from '../../plugins/status.js';
 import { VERSION } from '../../version.js';
 import type { MetricsCollector } from './collector.js';
 import { foldSnapshot, LabelCap, UNKNOWN, type Sample } from './label-cap.js';
@@ -47,6 +49,15 @@ function* usageSamples({ collector }: MetricView): Iterable<Sample> {
   }
   if (rest > 0) yield { labels: { operation: 'other', complexity: UNKNOWN }, value: rest };
 }
+
+/** One sample per plugin (none without a plugin host or plugins). */
+const perPlugin =
+  (value: (p: PluginStatus) => number) =>
+  ({ hub }: MetricView): Sample[] =>
+    (hubPlugins(hub)?.statuses() ?? []).map((p) => ({
+      labels: { plugin: p.name },
+      value: value(p),
+    }));
 
 const STREAMS = [
   ['metrics_stream', 'metricsStream'],
@@ -262,6 +273,34 @@ export const CATALOGUE: readonly MetricDef[] = [
     labels: ['metric'],
     samples: ({ collector }) =>
       [...collector.overflow.byMetric].map(([metric, value]) => ({ labels: { metric }, value })),
+  },
+  {
+    name: 'plugin_up',
+    type: 'gauge',
+    help: 'Whether each plugin is running (1) or not (0: disabled, starting, restarting, failed)',
+    labels: ['plugin'],
+    samples: perPlugin((p) => (p.state === 'running' ? 1 : 0)),
+  },
+  {
+    name: 'plugin_restarts_total',
+    type: 'counter',
+    help: 'Plugin restarts after a crash, hang or memory limit, since the hub started',
+    labels: ['plugin'],
+    samples: perPlugin((p) => p.restarts),
+  },
+  {
+    name: 'plugin_events_total',
+    type: 'counter',
+    help: 'Events handed to each plugin since the hub started',
+    labels: ['plugin'],
+    samples: perPlugin((p) => p.events_delivered),
+  },
+  {
+    name: 'plugin_errors_total',
+    type: 'counter',
+    help: 'Plugin errors since the hub started: throws, failed starts, crashes, timeouts',
+    labels: ['plugin'],
+    samples: perPlugin((p) => p.errors),
   },
   {
     name: 'build_info',

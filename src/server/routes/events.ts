@@ -229,7 +229,7 @@ export async function registerEventRoutes(app: VigilApp, hub: Hub): Promise<void
         },
       },
     },
-    async (request) => {
+    async (request, _reply) => {
       const { after, limit } = request.query;
       const rows = await store.eventsAfter(after, limit ?? 500);
       return {

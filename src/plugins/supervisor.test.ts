@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { DiscoveredPlugin } from './discovery.js';
+import type { PluginRuntime } from './runtime.js';
+import { PluginSupervisor, type BackoffPolicy } from './supervisor.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const plugin: DiscoveredPlugin = {
+  name: 'flaky',
+  origin: 'project',
+  dir: '/nowhere',
+  error: null,
+  definition: null,
+  manifest: {
+    name: 'flaky',
+    version: '0.1.0',
+    description: '',
+    dir: '/nowhere',
+    file: '/nowhere/plugin.toml',
+    entry: { file: '/nowhere/index.js', exportName: 'default' },
+    requires: [],
+    subscribes: [],
+    http: null,
+    config: {},
+  },
+};
+
+/** A supervisor whose runtime fails to activate the first `failing` times. */
+function supervise(backoff: BackoffPolicy, failing: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-sup-'));
+  dirs.push(dataDir);
+  const starts: number[] = [];
+  const sup = new PluginSupervisor(
+    plugin,
+    {
+      enabled: true,
+      enabledBy: 'cli',
+      enabledAt: null,
+      limits: { timeoutMs: 1000, memoryMb: 64, queueSize: 10 },
+      config: {},
+    },
+    {
+      dataDir,
+      vigilVersion: '0.1.0',
+      source: { eventsAfter: async () => [], lastPublished: () => 0 },
+      query: async () => null,
+      log: () => {},
+      backoff,
+      createRuntime: () =>
+        ({
+          pid: null,
+          onDeath: () => {},
+          activate: async () => {
+            starts.push(Date.now());
+            if (starts.length <= failing) throw new Error(`attempt ${starts.length}`);
+          },
+          deliver: async () => {},
+          request: async () => ({ status: 200, headers: {}, body: '', json: false }),
+          terminate: () => {},
+          close: async () => null,
+        }) satisfies PluginRuntime,
+    },
+  );
+  return { sup, starts };
+}
+
+const until = async (check: () => boolean) => {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('PluginSupervisor restarts', () => {
+  it('backs off exponentially up to the cap, then gives up as failed', async () => {
+    const { sup, starts } = supervise(
+      { baseMs: 40, maxMs: 100, maxFailures: 5, resetAfterMs: 60_000 },
+      99,
+    );
+    await sup.enable();
+    await until(() => sup.state === 'failed');
+    expect(starts).toHaveLength(5);
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
+    // 40, 80, then capped at 100 (timers never fire early).
+    expect(gaps[0]).toBeGreaterThanOrEqual(39);
+    expect(gaps[1]).toBeGreaterThanOrEqual(79);
+    expect(gaps[2]).toBeGreaterThanOrEqual(99);
+    expect(gaps[3]).toBeGreaterThanOrEqual(99);
+    expect(gaps[3]).toBeLessThan(400);
+    expect(sup.restarts).toBe(4);
+    expect(sup.errors).toBe(5);
+    expect(sup.lastError?.message).toBe(
+      'activate failed: attempt 5; gave up after 5 failures in a row: run `vigil plugin enable flaky` or restart the hub to try again',
+    );
+    await sup.stop('stopped');
+  });
+
+  it('runs once a later attempt succeeds, and enable after failed starts over', async () => {
+    const { sup, starts } = supervise(
+      { baseMs: 10, maxMs: 10, maxFailures: 3, resetAfterMs: 60_000 },
+      2,
+    );
+    await sup.enable();
+    await until(() => sup.state === 'running');
+    expect(starts).toHaveLength(3);
+    expect(sup.restarts).toBe(2);
+    await sup.stop('disabled');
+    expect(sup.state).toBe('disabled');
+    await sup.enable();
+    expect(sup.state).toBe('running');
+    await sup.stop('stopped');
+    expect(sup.state).toBe('stopped');
+  });
+});
