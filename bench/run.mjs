@@ -8,8 +8,10 @@ import { promisify } from 'node:util';
 
 import Database from 'better-sqlite3';
 
+import { benchDashboard } from './dashboard.mjs';
 import { generateKpi } from './generate-kpi.mjs';
 import { benchLive } from './live.mjs';
+import { benchPlugins } from './plugins.mjs';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +112,10 @@ async function main() {
 
   log('live hub over the 1M-event store...');
   const live = await benchLive({ bin, dataDir, work, log });
+  const plugins = await benchPlugins({ bin, work, log });
+
+  log('dashboard over the 1M-event store...');
+  const dash = await benchDashboard({ root, bin, dataDir, work, log });
 
   // Growth: the same amount of new data into fresh stores and into the store holding 1M
   // events, three times each, compared by median (one run each is within this machine's noise).
@@ -198,6 +204,24 @@ async function main() {
       '<= 100 MB',
       live.idleRss * 1.048576 <= 100,
     ],
+    [
+      'Dashboard overview usable (KPIs ready and painted), 1M events stored, headless Chromium',
+      `median ${fmt(dash.overview.median)} ms, worst ${fmt(dash.overview.worst)} ms (${dash.overview.n} cold navigations)`,
+      '<= 1 s',
+      dash.overview.worst <= 1000,
+    ],
+    [
+      'Dashboard JavaScript + CSS shipped, gzipped (level 9)',
+      `${fmt(dash.bundle.gzip / 1000, 1)} kB (${dash.bundle.files} files, ${fmt(dash.bundle.raw / 1000, 1)} kB raw)`,
+      '<= 350 kB',
+      dash.bundle.gzip <= 350_000,
+    ],
+    [
+      `Dashboard chart, ${fmt(dash.chart.points)}-point time series`,
+      `new chart ${fmt(dash.chart.mount.frame.median, 1)} ms (worst ${fmt(dash.chart.mount.frame.worst, 1)}), new data ${fmt(dash.chart.update.frame.median, 1)} ms (worst ${fmt(dash.chart.update.frame.worst, 1)})`,
+      '<= 200 ms',
+      dash.chart.mount.frame.worst <= 200 && dash.chart.update.frame.worst <= 200,
+    ],
   ];
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / (1 << 30), 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, SQLite ${sqliteVersion}`;
   const md = `# Benchmarks
@@ -238,9 +262,34 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
   first write after start loads the dedupe index (about 0.3 s for 1M events). The 500 clients run in the benchmark
   process on the same 2 cores as the hub. Request rates: autocannon, 10 connections, 8 s each,
   on loopback (\`/api/summary\` over the whole range).
+- Dashboard (bench/dashboard.mjs): \`npm run build:web\`, then \`vigil serve\` over the store
+  above, in Debian's Chromium (headless, software rendering, 1280×800). Overview:
+  ${dash.overview.n} navigations to \`#/overview\` over the whole range, each in a new browser
+  context (empty cache) and each after one event is committed, so the hub recomputes its cached
+  summaries; usable is the first animation frame after the view is \`ready\` with its six KPI
+  values in the DOM, measured from navigation start: ${dash.overview.all.map((x) => fmt(x)).join(', ')} ms
+  (the first navigation after the hub started, not counted: ${fmt(dash.overview.first)} ms${
+    dash.overview.slowestRequest
+      ? `; slowest API call of the counted ones: ${fmt(dash.overview.slowestRequest.ms)} ms,
+  \`${dash.overview.slowestRequest.path}\``
+      : ''
+  }).
+- Dashboard size: every \`.js\` and \`.css\` under \`dist/web/assets\`, gzip level 9, kB = 1,000
+  bytes; largest ${dash.bundle.each
+    .slice(0, 3)
+    .map((f) => `\`${f.file}\` ${fmt(f.gzip / 1000, 1)} kB`)
+    .join(', ')}.
+- Dashboard chart: the dashboard's chart module (\`web/src/lib/chart.tsx\`) and its options for
+  long series (\`timeSeriesOptions()\` in \`web/src/lib/chart-options.ts\`: no parsing, LTTB
+  decimation, no animation), bundled by Vite into a bench page in the same browser. Time from
+  rendering \`<Chart>\` with ${fmt(dash.chart.points)} \`{x, y}\` points to the first frame after Chart.js's
+  \`afterRender\` (a plugin on the same Chart.js), medians of ${dash.chart.runs}; drawing alone: new chart
+  ${fmt(dash.chart.mount.drawn.median, 1)} ms, new data ${fmt(dash.chart.update.drawn.median, 1)} ms; the same points with decimation off:
+  ${fmt(dash.chart.undecimated.frame.median, 1)} ms.
 - The whole-range summary reports ${fmt(summaryJson.summary.total_tasks)} tasks, success rate
   ${summaryJson.summary.success_rate}, ${fmt(summaryJson.summary.total_tokens)} tokens.
-`;
+
+${plugins.markdown}`;
   writeFileSync(join(root, 'docs', 'BENCHMARKS.md'), md);
   process.stdout.write(md);
   rmSync(work, { recursive: true, force: true });
