@@ -9,14 +9,16 @@ if [ ! -x node_modules/.bin/vitest ]; then
   npm ci --no-audit --no-fund
 fi
 
-echo "test: build"
+echo "test: build (server and dashboard)"
 npx tsc -p tsconfig.build.json
+npx vite build --config web/vite.config.ts --logLevel warn
 echo "test: typecheck"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p web/tsconfig.json --noEmit
 echo "test: lint"
-npx oxlint -c .oxlintrc.json --deny-warnings src test bench
+npx oxlint -c .oxlintrc.json --deny-warnings src test bench web
 echo "test: format"
-npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "bench/**/*.mjs"
+npx prettier --check --log-level warn "src/**/*.ts" "test/**/*.ts" "bench/**/*.mjs" "web/**/*.{ts,tsx,css}"
 echo "test: system tools"
 # Tests run the real tools: promtool and Prometheus (Debian package prometheus), Chromium for the
 # dashboard (package chromium, driven by playwright-core) and rsyslog for the syslog export.
