@@ -87,7 +87,10 @@ export class PluginSupervisor {
     private readonly deps: SupervisorDeps,
   ) {
     this.state = plugin.error !== null ? 'failed' : 'disabled';
-    if (plugin.error !== null) this.lastError = { message: plugin.error, at: Date.now() };
+    if (plugin.error !== null) {
+      this.lastError = { message: plugin.error, at: Date.now() };
+      deps.log('error', plugin.error);
+    }
   }
 
   get name(): string {
@@ -99,9 +102,11 @@ export class PluginSupervisor {
     return this.delivery;
   }
 
+  /** Records a failure, and says it on the hub's log too (not only in /api/plugins). */
   private setError(message: string): void {
     this.lastError = { message, at: Date.now() };
     this.errors += 1;
+    this.deps.log('error', message);
   }
 
   /** Starts the plugin (it must have loaded). */

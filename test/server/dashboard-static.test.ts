@@ -19,7 +19,10 @@ const webRoot = join(findPackageRoot(), 'dist', 'web');
 describe('dashboard served by the hub', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    expect(existsSync(join(webRoot, 'index.html')), 'build the dashboard first: npm run build:web').toBe(true);
+    expect(
+      existsSync(join(webRoot, 'index.html')),
+      'build the dashboard first: npm run build:web',
+    ).toBe(true);
     hub = await startTestHub();
   });
   afterAll(async () => {
@@ -59,7 +62,9 @@ describe('dashboard served by the hub', () => {
       const res = await get(asset ?? '');
       expect(res.status, asset).toBe(200);
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-      expect(res.headers['content-type']).toMatch(asset?.endsWith('.js') ? /javascript/ : /text\/css/);
+      expect(res.headers['content-type']).toMatch(
+        asset?.endsWith('.js') ? /javascript/ : /text\/css/,
+      );
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['x-frame-options']).toBe('DENY');
     }
@@ -105,7 +110,10 @@ describe('dashboard without a build, and symlinks', () => {
     writeFileSync(join(dir, 'secret.txt'), 'outside the folder');
     writeFileSync(join(dir, 'web', 'assets', 'app-abc123.js'), 'export {};\n');
     symlinkSync(join(dir, 'secret.txt'), join(dir, 'web', 'assets', 'leak-abc123.js'));
-    symlinkSync(join(dir, 'web', 'assets', 'app-abc123.js'), join(dir, 'web', 'assets', 'alias-abc123.js'));
+    symlinkSync(
+      join(dir, 'web', 'assets', 'app-abc123.js'),
+      join(dir, 'web', 'assets', 'alias-abc123.js'),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

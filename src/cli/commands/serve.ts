@@ -178,6 +178,13 @@ Examples:
         server.apiToken === null
           ? '  auth       none (loopback only)'
           : '  auth       bearer token required',
+        `  plugins    ${
+          running.plugins
+            .statuses()
+            .filter((p) => p.enabled)
+            .map((p) => p.name)
+            .join(', ') || 'none enabled (vigil plugin list)'
+        }`,
       ];
       ctx.out(`${lines.join('\n')}\n`);
       running.caughtUp.then(

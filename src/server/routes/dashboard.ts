@@ -90,7 +90,9 @@ export async function registerDashboardRoutes(
     // @fastify/static refuses non-canonical paths with a 403; to a client they are just absent.
     scope.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.code === 'FST_STATIC_FORBIDDEN_PATH' || error.statusCode === 403) {
-        return reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+        return reply
+          .code(404)
+          .send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
       }
       return app.errorHandler(error, request, reply);
     });

@@ -37,7 +37,11 @@ export function apiToken(): string | null {
     sessionStorage.setItem(TOKEN_KEY, given);
     search.delete('access_token');
     const rest = search.toString();
-    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    history.replaceState(
+      history.state,
+      '',
+      `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`,
+    );
   }
   return sessionStorage.getItem(TOKEN_KEY);
 }
@@ -76,7 +80,11 @@ async function errorOf(res: Response): Promise<ApiError> {
  * @example
  * const { summary } = await getJson<SummaryResponse>('/api/summary', { since: '7d' });
  */
-export async function getJson<T>(path: string, params?: ApiParams, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(
+  path: string,
+  params?: ApiParams,
+  signal?: AbortSignal,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = apiToken();
   if (token !== null) headers['authorization'] = `Bearer ${token}`;
@@ -93,6 +101,8 @@ export interface ApiResult<T> {
   error: Error | undefined;
   /** True while a request is in flight (the previous data stays available meanwhile). */
   loading: boolean;
+  /** True when `data` answers earlier parameters (they changed; the new answer is on its way). */
+  stale?: boolean;
   reload(): void;
 }
 
@@ -113,7 +123,11 @@ export function useApi<T>(
   const tick = useLiveTick();
   const url = path === null ? null : apiUrl(path, params);
   const [manual, setManual] = useState(0);
-  const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; url: string | null }>({
+  const [state, setState] = useState<{
+    data: T | undefined;
+    error: Error | undefined;
+    url: string | null;
+  }>({
     data: undefined,
     error: undefined,
     url: null,
@@ -150,5 +164,6 @@ export function useApi<T>(
   }, [url, liveTick, manual]);
 
   const reload = useCallback(() => setManual((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading, reload };
+  const stale = state.data !== undefined && state.url !== url;
+  return { data: state.data, error: state.error, loading, stale, reload };
 }

@@ -30,7 +30,8 @@ export function timeAxis(spanMs?: number): ScaleOptions<'linear'> {
     ticks: {
       maxTicksLimit: 8,
       maxRotation: 0,
-      callback: (value) => (short ? formatTime(Number(value)).slice(11, 16) : formatDate(Number(value))),
+      callback: (value) =>
+        short ? formatTime(Number(value)).slice(11, 16) : formatDate(Number(value)),
     },
   } as ScaleOptions<'linear'>;
 }

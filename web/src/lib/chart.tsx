@@ -66,7 +66,11 @@ function resolveColors<T>(value: T, key = ''): T {
     if (key === 'data' || key === 'labels') return value;
     return value.map((v: unknown) => resolveColors(v)) as T;
   }
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = resolveColors(v, k);
     return out as T;

@@ -80,7 +80,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   class={c.numeric ? 'num' : undefined}
                   aria-sort={dir === 1 ? 'ascending' : dir === -1 ? 'descending' : 'none'}
                 >
-                  <button type="button" class="sort-button" data-sort={c.key} onClick={() => toggle(c.key)}>
+                  <button
+                    type="button"
+                    class="sort-button"
+                    data-sort={c.key}
+                    onClick={() => toggle(c.key)}
+                  >
                     {c.label}
                     <span aria-hidden="true" class="sort-mark">
                       {dir === 1 ? '▲' : dir === -1 ? '▼' : ''}

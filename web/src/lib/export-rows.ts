@@ -65,6 +65,12 @@ export function exportRows(
   ext: 'csv' | 'json',
   rows: readonly Record<string, unknown>[],
 ): void {
-  if (ext === 'csv') downloadText(exportFileName(base, 'csv'), toCsv(rows), 'text/csv;charset=utf-8');
-  else downloadText(exportFileName(base, 'json'), `${JSON.stringify(rows, null, 2)}\n`, 'application/json');
+  if (ext === 'csv')
+    downloadText(exportFileName(base, 'csv'), toCsv(rows), 'text/csv;charset=utf-8');
+  else
+    downloadText(
+      exportFileName(base, 'json'),
+      `${JSON.stringify(rows, null, 2)}\n`,
+      'application/json',
+    );
 }

@@ -63,7 +63,9 @@ function FilterField({ name, label, placeholder, suggest }: FieldProps) {
         spellcheck={false}
         list={suggest ? listId : undefined}
         aria-invalid={valid ? undefined : 'true'}
-        title={valid ? undefined : 'Use YYYY-MM-DD, an ISO-8601 time or a duration such as 7d or 12h'}
+        title={
+          valid ? undefined : 'Use YYYY-MM-DD, an ISO-8601 time or a duration such as 7d or 12h'
+        }
         onInput={(e) => {
           const v = e.currentTarget.value;
           setText(v);
@@ -105,7 +107,12 @@ export function FilterBar({ groups }: { groups: readonly FilterGroup[] }) {
   const { params, setParams } = useRoute();
   const any = ['since', 'until', 'model', 'session', 'role'].some((k) => params[k] !== undefined);
   return (
-    <form class="filter-bar" role="search" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+    <form
+      class="filter-bar"
+      role="search"
+      aria-label="Filters"
+      onSubmit={(e) => e.preventDefault()}
+    >
       {groups.includes('time') && (
         <>
           <div class="filter-presets" role="group" aria-label="Time range presets">
@@ -130,16 +137,29 @@ export function FilterBar({ groups }: { groups: readonly FilterGroup[] }) {
         <FilterField name="model" label="Model" placeholder="any model" suggest={suggestModels} />
       )}
       {groups.includes('session') && (
-        <FilterField name="session" label="Session" placeholder="any session" suggest={suggestSessions} />
+        <FilterField
+          name="session"
+          label="Session"
+          placeholder="any session"
+          suggest={suggestSessions}
+        />
       )}
-      {groups.includes('role') && <FilterField name="role" label="Agent role" placeholder="any role" />}
+      {groups.includes('role') && (
+        <FilterField name="role" label="Agent role" placeholder="any role" />
+      )}
       {any && (
         <button
           type="button"
           class="link-button"
           data-testid="filters-clear"
           onClick={() =>
-            setParams({ since: undefined, until: undefined, model: undefined, session: undefined, role: undefined })
+            setParams({
+              since: undefined,
+              until: undefined,
+              model: undefined,
+              session: undefined,
+              role: undefined,
+            })
           }
         >
           Clear filters

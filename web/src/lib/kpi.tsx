@@ -73,7 +73,9 @@ export function Kpi({ name, label, value, raw, delta, good = 'up', spark, hint }
           data-delta={delta === null ? '' : String(delta)}
           title="Change against the previous period of the same length"
         >
-          <span aria-hidden="true">{direction === 'up' ? '▲' : direction === 'down' ? '▼' : '•'}</span>{' '}
+          <span aria-hidden="true">
+            {direction === 'up' ? '▲' : direction === 'down' ? '▼' : '•'}
+          </span>{' '}
           <span class="visually-hidden">Change against the previous period: </span>
           {delta === null ? 'no previous data' : formatDelta(delta)}
         </div>

@@ -150,7 +150,8 @@ function startPolling(resumeSeq: number | null, sink: TransportSink): () => void
   const poll = async () => {
     try {
       if (seen === null) {
-        seen = (await getJson<{ lastSeq: number }>('/healthz', undefined, controller.signal)).lastSeq;
+        seen = (await getJson<{ lastSeq: number }>('/healthz', undefined, controller.signal))
+          .lastSeq;
       }
       let page: CommittedPage;
       do {
@@ -190,7 +191,10 @@ function startPolling(resumeSeq: number | null, sink: TransportSink): () => void
 }
 
 /** Opens a transport; the function returned closes it without reporting a failure. */
-export const OPENERS: Record<Transport, (resume: number | null, sink: TransportSink) => () => void> = {
+export const OPENERS: Record<
+  Transport,
+  (resume: number | null, sink: TransportSink) => () => void
+> = {
   websocket: openWebSocket,
   sse: openSse,
   polling: startPolling,

@@ -70,7 +70,13 @@ export function Panel({ title, onClose, testId, children }: PanelProps) {
       >
         <header class="panel-head">
           <h2>{title}</h2>
-          <button type="button" class="panel-close" aria-label="Close" data-testid="panel-close" onClick={() => closeRef.current()}>
+          <button
+            type="button"
+            class="panel-close"
+            aria-label="Close"
+            data-testid="panel-close"
+            onClick={() => closeRef.current()}
+          >
             ✕
           </button>
         </header>

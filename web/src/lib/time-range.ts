@@ -58,13 +58,17 @@ export function resolveRange(
  * Splits a range into at most `max` consecutive buckets: whole UTC days when they fit, else
  * equal spans.
  */
-export function bucketsOf(range: { since: number; until: number }, max = 14): { since: number; until: number }[] {
+export function bucketsOf(
+  range: { since: number; until: number },
+  max = 14,
+): { since: number; until: number }[] {
   const span = range.until - range.since;
   if (span <= 0) return [];
   const days = Math.ceil(span / DAY_MS);
   const size = days <= max ? DAY_MS : Math.ceil(span / max);
   const out: { since: number; until: number }[] = [];
-  for (let t = range.since; t < range.until; t += size) out.push({ since: t, until: Math.min(t + size, range.until) });
+  for (let t = range.since; t < range.until; t += size)
+    out.push({ since: t, until: Math.min(t + size, range.until) });
   return out.slice(-max);
 }
 

@@ -27,7 +27,11 @@ export function useAsync<T>(
   const tick = useLiveTick();
   const live = options?.live ?? true;
   const interval = options?.liveIntervalMs ?? 0;
-  const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; key: string | null }>({
+  const [state, setState] = useState<{
+    data: T | undefined;
+    error: Error | undefined;
+    key: string | null;
+  }>({
     data: undefined,
     error: undefined,
     key: null,
@@ -77,7 +81,8 @@ export function useAsync<T>(
   }, [key, liveRun, manual, load === null]);
 
   const reload = useCallback(() => setManual((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading, reload };
+  const stale = state.data !== undefined && state.key !== key;
+  return { data: state.data, error: state.error, loading, stale, reload };
 }
 
 /**
@@ -86,7 +91,11 @@ export function useAsync<T>(
  * @example
  * await mapLimit(days, 4, (d) => getJson('/api/summary', d));
  */
-export async function mapLimit<I, O>(items: readonly I[], limit: number, fn: (item: I) => Promise<O>): Promise<O[]> {
+export async function mapLimit<I, O>(
+  items: readonly I[],
+  limit: number,
+  fn: (item: I) => Promise<O>,
+): Promise<O[]> {
   const out = new Array<O>(items.length);
   let next = 0;
   const worker = async () => {

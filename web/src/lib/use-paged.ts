@@ -72,7 +72,10 @@ export function usePagedApi<T>(
   const items = useMemo(() => {
     const seen = new Set<string>();
     const out: T[] = [];
-    const all = [...(first.data ? pick(first.data as never) : []), ...(more.key === key ? more.items : [])];
+    const all = [
+      ...(first.data ? pick(first.data as never) : []),
+      ...(more.key === key ? more.items : []),
+    ];
     for (const item of all) {
       const k = keyOf(item);
       if (seen.has(k)) continue;
@@ -85,7 +88,7 @@ export function usePagedApi<T>(
   return {
     items,
     error: first.data === undefined ? first.error : moreError,
-    loading: first.data === undefined && first.error === undefined,
+    loading: (first.data === undefined && first.error === undefined) || first.stale === true,
     loadingMore,
     hasMore: cursor !== null,
     loadMore,

@@ -25,14 +25,19 @@ export interface ViewProps {
 }
 
 /**
- * The state of a view from its data: loading until the first answer, error when that failed,
- * empty when `isEmpty` says so, else ready. A failed refresh keeps the data shown.
+ * The state of a view from its data: loading until the first answer (and again while the
+ * answer for changed filters is on its way), error when that failed, empty when `isEmpty`
+ * says so, else ready. A failed live refresh keeps the data shown.
  *
  * @example
  * const state = viewStateOf(result, (d) => d.reviews.length === 0);
  */
-export function viewStateOf<T>(result: Pick<ApiResult<T>, 'data' | 'error'>, isEmpty: (data: T) => boolean): ViewState {
+export function viewStateOf<T>(
+  result: Pick<ApiResult<T>, 'data' | 'error' | 'stale'>,
+  isEmpty: (data: T) => boolean,
+): ViewState {
   if (result.data === undefined) return result.error ? 'error' : 'loading';
+  if (result.stale) return 'loading';
   return isEmpty(result.data) ? 'empty' : 'ready';
 }
 
@@ -71,17 +76,35 @@ export function ViewFrame(props: ViewFrameProps) {
     if (exportRows) download(props.exportName ?? id, ext, exportRows());
   };
   return (
-    <section class="view" data-view={id} data-state={state} aria-busy={state === 'loading'} aria-labelledby={`view-title-${id}`}>
+    <section
+      class="view"
+      data-view={id}
+      data-state={state}
+      aria-busy={state === 'loading'}
+      aria-labelledby={`view-title-${id}`}
+    >
       <header class="view-head">
         <h1 id={`view-title-${id}`}>{title}</h1>
         <div class="view-actions">
           {props.actions}
           {exportRows !== undefined && (
             <>
-              <button type="button" class="button" data-testid="export-csv" disabled={!canExport} onClick={() => save('csv')}>
+              <button
+                type="button"
+                class="button"
+                data-testid="export-csv"
+                disabled={!canExport}
+                onClick={() => save('csv')}
+              >
                 Export CSV
               </button>
-              <button type="button" class="button" data-testid="export-json" disabled={!canExport} onClick={() => save('json')}>
+              <button
+                type="button"
+                class="button"
+                data-testid="export-json"
+                disabled={!canExport}
+                onClick={() => save('json')}
+              >
                 Export JSON
               </button>
             </>
@@ -97,7 +120,8 @@ export function ViewFrame(props: ViewFrameProps) {
         )}
         {state === 'error' && (
           <div class="view-error" role="alert" data-testid="view-error">
-            <strong>Could not load this view.</strong> <span>{error?.message ?? 'Unknown error'}</span>
+            <strong>Could not load this view.</strong>{' '}
+            <span>{error?.message ?? 'Unknown error'}</span>
             {props.onRetry && (
               <button type="button" class="button" onClick={props.onRetry}>
                 Retry

@@ -23,7 +23,8 @@ function NotFound({ view }: { view: string }) {
   return (
     <section class="view" data-view={view} data-state="error">
       <div class="view-error" role="alert">
-        <strong>No view named “{view}”.</strong> <a href={buildHash(DEFAULT_VIEW)}>Go to the overview</a>
+        <strong>No view named “{view}”.</strong>{' '}
+        <a href={buildHash(DEFAULT_VIEW)}>Go to the overview</a>
       </div>
     </section>
   );
@@ -53,10 +54,14 @@ export function App() {
   const View = entry?.component;
   return (
     <RouteContext.Provider value={route}>
-      <a class="skip-link" href="#content" onClick={(e) => {
-        e.preventDefault();
-        main.current?.focus();
-      }}>
+      <a
+        class="skip-link"
+        href="#content"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
         Skip to content
       </a>
       <div class={`layout${menuOpen ? ' menu-open' : ''}`}>
@@ -73,7 +78,10 @@ export function App() {
             ☰
           </button>
           <a class="brand" href={buildHash(DEFAULT_VIEW, [], kept)}>
-            <span class="brand-mark" aria-hidden="true">◉</span> Vigil
+            <span class="brand-mark" aria-hidden="true">
+              ◉
+            </span>{' '}
+            Vigil
           </a>
           <div class="topbar-right">
             <ConnectionIndicator />

@@ -30,7 +30,9 @@ export function ConnectionIndicator() {
       <span class="connection-dot" aria-hidden="true" />
       <span class="connection-text">
         {text}
-        {state === 'live' && <span class="connection-transport"> · {TRANSPORT_TEXT[transport]}</span>}
+        {state === 'live' && (
+          <span class="connection-transport"> · {TRANSPORT_TEXT[transport]}</span>
+        )}
       </span>
     </div>
   );

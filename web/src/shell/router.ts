@@ -40,7 +40,12 @@ export function useHashRoute(defaultView: string): RouteState {
   );
 
   return useMemo(
-    () => ({ ...route, view: route.view || defaultView, filters: filtersOf(route.params), setParams }),
+    () => ({
+      ...route,
+      view: route.view || defaultView,
+      filters: filtersOf(route.params),
+      setParams,
+    }),
     [route, defaultView, setParams],
   );
 }

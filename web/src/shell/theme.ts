@@ -47,6 +47,8 @@ export function useTheme(): { theme: Theme; toggle(): void } {
       } catch {
         // Private mode: the choice lasts for this page only.
       }
+      // Applied at once (not after the next render) so styles and charts switch together.
+      document.documentElement.dataset['theme'] = next;
       setChosen(next);
     },
   };

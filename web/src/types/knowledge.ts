@@ -12,7 +12,13 @@ export interface KnowledgeReviewer {
     undated_entries: number;
     stale_ratio: number | null;
   };
-  bloat: { entries: number; limit: number; ratio: number; bloated: boolean; avg_entry_chars: number | null };
+  bloat: {
+    entries: number;
+    limit: number;
+    ratio: number;
+    bloated: boolean;
+    avg_entry_chars: number | null;
+  };
   drift: {
     detected_at: string;
     recommendation: string | null;

@@ -1,7 +1,12 @@
 /** `GET /api/reviews`, `/api/reviews/{id}` and `/api/findings`. */
 
 export type SeverityTier = 'informational' | 'moderate' | 'important' | 'critical';
-export const SEVERITY_TIERS: readonly SeverityTier[] = ['informational', 'moderate', 'important', 'critical'];
+export const SEVERITY_TIERS: readonly SeverityTier[] = [
+  'informational',
+  'moderate',
+  'important',
+  'critical',
+];
 
 export interface Review {
   id: string;
@@ -49,7 +54,12 @@ export interface FindingsResponse {
 }
 
 export interface ReviewDetail extends Review {
-  reviewer_summaries: { reviewer_id: string; score: number | null; findings_count: number | null; relevant: boolean | null }[];
+  reviewer_summaries: {
+    reviewer_id: string;
+    score: number | null;
+    findings_count: number | null;
+    relevant: boolean | null;
+  }[];
   consensus_extra: Record<string, unknown>;
   findings: Finding[];
 }

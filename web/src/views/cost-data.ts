@@ -28,7 +28,10 @@ export async function loadDays(
   const days = daysOf(range, MAX_DAYS + 1);
   const buckets =
     days.length <= MAX_DAYS
-      ? days.map((d) => ({ since: Math.max(d, range.since), until: Math.min(d + DAY_MS, range.until) }))
+      ? days.map((d) => ({
+          since: Math.max(d, range.since),
+          until: Math.min(d + DAY_MS, range.until),
+        }))
       : bucketsOf(range, 31);
   return mapLimit(buckets, 4, async (b) => {
     const r = await getJson<SummaryResponse>(
@@ -75,7 +78,11 @@ const tokensOf = (e: Omit<LiveEvent, 'seq'>): number => {
  */
 export async function loadTiers(params: ApiParams, signal: AbortSignal): Promise<TierRow[]> {
   const [tasks, workflow] = await Promise.all([
-    getJson<{ events: Omit<LiveEvent, 'seq'>[] }>('/api/events', { ...params, kind: 'task', latest: EVENT_SAMPLE }, signal),
+    getJson<{ events: Omit<LiveEvent, 'seq'>[] }>(
+      '/api/events',
+      { ...params, kind: 'task', latest: EVENT_SAMPLE },
+      signal,
+    ),
     getJson<{ events: Omit<LiveEvent, 'seq'>[] }>(
       '/api/events',
       { ...params, type: 'workflow_metrics', latest: EVENT_SAMPLE },
@@ -95,7 +102,13 @@ export async function loadTiers(params: ApiParams, signal: AbortSignal): Promise
   }
   const tiers = new Map<string, TierRow>();
   for (const t of perTask.values()) {
-    const row = tiers.get(t.tier) ?? { complexity: t.tier, tasks: 0, tokens: 0, tokens_per_task: null, cost_reported_usd: 0 };
+    const row = tiers.get(t.tier) ?? {
+      complexity: t.tier,
+      tasks: 0,
+      tokens: 0,
+      tokens_per_task: null,
+      cost_reported_usd: 0,
+    };
     row.tasks += 1;
     row.tokens += t.tokens;
     row.cost_reported_usd += t.cost;
@@ -104,7 +117,9 @@ export async function loadTiers(params: ApiParams, signal: AbortSignal): Promise
   const rank = (c: string) => (TIER_ORDER.includes(c) ? TIER_ORDER.indexOf(c) : TIER_ORDER.length);
   return [...tiers.values()]
     .map((r) => ({ ...r, tokens_per_task: r.tasks ? r.tokens / r.tasks : null }))
-    .sort((a, b) => rank(a.complexity) - rank(b.complexity) || a.complexity.localeCompare(b.complexity));
+    .sort(
+      (a, b) => rank(a.complexity) - rank(b.complexity) || a.complexity.localeCompare(b.complexity),
+    );
 }
 
 export interface ReviewTokens {
@@ -115,7 +130,9 @@ export interface ReviewTokens {
 }
 
 const isReviewCall = (e: Omit<LiveEvent, 'seq'>): boolean =>
-  e.attrs['operation'] === 'review' || /review/i.test(e.phase ?? '') || /review/i.test(e.agent_role ?? '');
+  e.attrs['operation'] === 'review' ||
+  /review/i.test(e.phase ?? '') ||
+  /review/i.test(e.agent_role ?? '');
 
 /**
  * Tokens per review: the tokens of LLM calls made for reviews (operation `review`, or a review
@@ -127,11 +144,20 @@ export async function loadReviewTokens(
   signal: AbortSignal,
 ): Promise<{ rows: ReviewTokens[]; reviews: number; tokens: number }> {
   const [reviews, calls] = await Promise.all([
-    getJson<ReviewsResponse>('/api/reviews', { since: params['since'], until: params['until'], limit: 1000 }, signal),
-    getJson<{ events: Omit<LiveEvent, 'seq'>[] }>('/api/events', { ...params, kind: 'llm_call', latest: EVENT_SAMPLE }, signal),
+    getJson<ReviewsResponse>(
+      '/api/reviews',
+      { since: params['since'], until: params['until'], limit: 1000 },
+      signal,
+    ),
+    getJson<{ events: Omit<LiveEvent, 'seq'>[] }>(
+      '/api/events',
+      { ...params, kind: 'llm_call', latest: EVENT_SAMPLE },
+      signal,
+    ),
   ]);
   const perTask = new Map<string, number>();
-  for (const r of reviews.reviews) if (r.task_id) perTask.set(r.task_id, (perTask.get(r.task_id) ?? 0) + 1);
+  for (const r of reviews.reviews)
+    if (r.task_id) perTask.set(r.task_id, (perTask.get(r.task_id) ?? 0) + 1);
   const tokens = new Map<string, number>();
   for (const e of calls.events) {
     if (!e.task_id || !isReviewCall(e)) continue;

@@ -1,43 +1,78 @@
 import { useMemo } from 'preact/hooks';
 
 import { useApi } from '../lib/api';
-import { Chart, type ChartConfiguration } from '../lib/chart';
-import { seriesColor } from '../lib/chart-options';
+import { Chart } from '../lib/chart';
 import { formatNumber, formatUsd } from '../lib/format';
 import { DAY_MS, resolveRange } from '../lib/time-range';
 import { useAsync } from '../lib/use-async';
 import { DataTable, Kpi, ViewFrame, viewStateOf, type Column, type ViewProps } from '../lib/view';
 import type { SummaryModel, SummaryResponse } from '../types/summary';
+import {
+  complexityChart,
+  costByDayChart,
+  modelName,
+  reviewTokensChart,
+  tokensByDayChart,
+  tokensByModelChart,
+} from './cost-charts';
 import { EVENT_SAMPLE, loadDays, loadReviewTokens, loadTiers, type TierRow } from './cost-data';
 
 const DEFAULT_SPAN_MS = 7 * DAY_MS;
-const modelName = (m: SummaryModel) => m.model ?? '(no model)';
 
 const COLUMNS: Column<SummaryModel>[] = [
   { key: 'model', label: 'Model', render: modelName },
   { key: 'tasks', label: 'Tasks', numeric: true },
-  { key: 'tokens_input', label: 'Tokens in', numeric: true, render: (r) => formatNumber(r.tokens_input) },
-  { key: 'tokens_output', label: 'Tokens out', numeric: true, render: (r) => formatNumber(r.tokens_output) },
-  { key: 'tokens_cache_read', label: 'Cache read', numeric: true, render: (r) => formatNumber(r.tokens_cache_read) },
+  {
+    key: 'tokens_input',
+    label: 'Tokens in',
+    numeric: true,
+    render: (r) => formatNumber(r.tokens_input),
+  },
+  {
+    key: 'tokens_output',
+    label: 'Tokens out',
+    numeric: true,
+    render: (r) => formatNumber(r.tokens_output),
+  },
+  {
+    key: 'tokens_cache_read',
+    label: 'Cache read',
+    numeric: true,
+    render: (r) => formatNumber(r.tokens_cache_read),
+  },
   {
     key: 'cost_estimate_usd',
     label: 'Estimate',
     numeric: true,
-    render: (r) => (r.priced ? formatUsd(r.cost_estimate_usd) : <span class="muted">unpriced</span>),
+    render: (r) =>
+      r.priced ? formatUsd(r.cost_estimate_usd) : <span class="muted">unpriced</span>,
     sortValue: (r) => r.cost_estimate_usd ?? -1,
   },
-  { key: 'cost_reported_usd', label: 'Reported', numeric: true, render: (r) => formatUsd(r.cost_reported_usd) },
+  {
+    key: 'cost_reported_usd',
+    label: 'Reported',
+    numeric: true,
+    render: (r) => formatUsd(r.cost_reported_usd),
+  },
 ];
 
 const TIER_COLUMNS: Column<TierRow>[] = [
   { key: 'complexity', label: 'Complexity' },
   { key: 'tasks', label: 'Tasks', numeric: true },
   { key: 'tokens', label: 'Tokens', numeric: true, render: (r) => formatNumber(r.tokens) },
-  { key: 'tokens_per_task', label: 'Tokens per task', numeric: true, render: (r) => formatNumber(r.tokens_per_task) },
-  { key: 'cost_reported_usd', label: 'Cost reported', numeric: true, render: (r) => formatUsd(r.cost_reported_usd) },
+  {
+    key: 'tokens_per_task',
+    label: 'Tokens per task',
+    numeric: true,
+    render: (r) => formatNumber(r.tokens_per_task),
+  },
+  {
+    key: 'cost_reported_usd',
+    label: 'Cost reported',
+    numeric: true,
+    render: (r) => formatUsd(r.cost_reported_usd),
+  },
 ];
-
-const shortDate = (ms: number) => new Date(ms).toISOString().slice(5, 10);
 
 /**
  * Cost and tokens: by model (the summary's), by day (with a daily budget line when one is set
@@ -54,91 +89,43 @@ export default function CostView({ filters, params, setParams }: ViewProps) {
 
   const result = useApi<SummaryResponse>('/api/summary', { since, until, model });
   const key = `${since ?? ''}|${until ?? ''}|${model ?? ''}`;
-  const days = useAsync((signal) => loadDays(range, model, signal), `${range.since}-${range.until}|${model ?? ''}`, {
+  const days = useAsync(
+    (signal) => loadDays(range, model, signal),
+    `${range.since}-${range.until}|${model ?? ''}`,
+    {
+      liveIntervalMs: 10_000,
+    },
+  );
+  const tiers = useAsync((signal) => loadTiers({ since, until, model }, signal), key, {
     liveIntervalMs: 10_000,
   });
-  const tiers = useAsync((signal) => loadTiers({ since, until, model }, signal), key, { liveIntervalMs: 10_000 });
-  const reviews = useAsync((signal) => loadReviewTokens({ since, until, model }, signal), key, { liveIntervalMs: 10_000 });
+  const reviews = useAsync((signal) => loadReviewTokens({ since, until, model }, signal), key, {
+    liveIntervalMs: 10_000,
+  });
 
   const state = viewStateOf(result, (d) => d.by_model.length === 0 && d.summary.total_tokens === 0);
   const s = result.data?.summary;
 
-  const byDay = useMemo((): ChartConfiguration | null => {
-    if (!days.data) return null;
-    const labels = days.data.map((d) => shortDate(d.since));
-    return {
-      type: 'bar',
-      data: {
-        labels,
-        datasets: [
-          { type: 'bar', label: 'Estimate (USD)', data: days.data.map((d) => d.cost_estimate_usd ?? 0), backgroundColor: 'var(--series-1)' },
-          { type: 'bar', label: 'Reported (USD)', data: days.data.map((d) => d.cost_reported_usd), backgroundColor: 'var(--series-2)' },
-          ...(hasBudget
-            ? [{ type: 'line' as const, label: 'Daily budget', data: labels.map(() => budget), borderColor: 'var(--bad)', borderDash: [6, 4], pointRadius: 0, borderWidth: 2 }]
-            : []),
-        ],
-      },
-      options: { plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
-    } as ChartConfiguration;
-  }, [days.data, hasBudget, budget]);
+  const byDay = useMemo(
+    () => days.data && costByDayChart(days.data, hasBudget ? budget : null),
+    [days.data, hasBudget, budget],
+  );
+  const tokensByDay = useMemo(() => days.data && tokensByDayChart(days.data), [days.data]);
+  const byModel = useMemo(
+    () => result.data && tokensByModelChart(result.data.by_model),
+    [result.data],
+  );
+  const tierChart = useMemo(
+    () => (tiers.data?.length ? complexityChart(tiers.data) : null),
+    [tiers.data],
+  );
+  const reviewChart = useMemo(
+    () => (reviews.data?.rows.length ? reviewTokensChart(reviews.data.rows) : null),
+    [reviews.data],
+  );
 
-  const tokensByDay = useMemo((): ChartConfiguration | null => {
-    if (!days.data) return null;
-    return {
-      type: 'bar',
-      data: {
-        labels: days.data.map((d) => shortDate(d.since)),
-        datasets: [
-          { label: 'Tokens in', data: days.data.map((d) => d.tokens_input), backgroundColor: 'var(--series-1)', stack: 't' },
-          { label: 'Tokens out', data: days.data.map((d) => d.tokens_output), backgroundColor: 'var(--series-3)', stack: 't' },
-        ],
-      },
-      options: { plugins: { legend: { position: 'bottom' } }, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
-    };
-  }, [days.data]);
-
-  const byModel = useMemo((): ChartConfiguration | null => {
-    const rows = result.data?.by_model;
-    if (!rows) return null;
-    return {
-      type: 'bar',
-      data: {
-        labels: rows.map(modelName),
-        datasets: [
-          { label: 'Tokens in', data: rows.map((r) => r.tokens_input), backgroundColor: seriesColor(0), stack: 't' },
-          { label: 'Tokens out', data: rows.map((r) => r.tokens_output), backgroundColor: seriesColor(2), stack: 't' },
-        ],
-      },
-      options: { indexAxis: 'y', plugins: { legend: { position: 'bottom' } }, scales: { x: { stacked: true }, y: { stacked: true } } },
-    };
-  }, [result.data]);
-
-  const tierChart = useMemo((): ChartConfiguration | null => {
-    if (!tiers.data || tiers.data.length === 0) return null;
-    return {
-      type: 'bar',
-      data: {
-        labels: tiers.data.map((t) => t.complexity),
-        datasets: [{ label: 'Tokens per task', data: tiers.data.map((t) => t.tokens_per_task ?? 0), backgroundColor: 'var(--series-5)' }],
-      },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
-    };
-  }, [tiers.data]);
-
-  const reviewChart = useMemo((): ChartConfiguration | null => {
-    const rows = reviews.data?.rows;
-    if (!rows || rows.length === 0) return null;
-    return {
-      type: 'bar',
-      data: {
-        labels: rows.slice(0, 30).map((r) => r.task_id),
-        datasets: [{ label: 'Tokens per review', data: rows.slice(0, 30).map((r) => r.tokens_per_review), backgroundColor: 'var(--series-6)' }],
-      },
-      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
-    };
-  }, [reviews.data]);
-
-  const perReview = reviews.data && reviews.data.reviews > 0 ? reviews.data.tokens / reviews.data.reviews : null;
+  const perReview =
+    reviews.data && reviews.data.reviews > 0 ? reviews.data.tokens / reviews.data.reviews : null;
   const budgetInput = (
     <label class="filter-field inline">
       <span>Daily budget (USD)</span>
@@ -164,8 +151,16 @@ export default function CostView({ filters, params, setParams }: ViewProps) {
       filters={['time', 'model']}
       actions={budgetInput}
       exportRows={() => [
-        ...(result.data?.by_model ?? []).map((m) => ({ breakdown: 'model', ...m, model: modelName(m) })),
-        ...(days.data ?? []).map((d) => ({ breakdown: 'day', day: new Date(d.since).toISOString(), ...d })),
+        ...(result.data?.by_model ?? []).map((m) => ({
+          breakdown: 'model',
+          ...m,
+          model: modelName(m),
+        })),
+        ...(days.data ?? []).map((d) => ({
+          breakdown: 'day',
+          day: new Date(d.since).toISOString(),
+          ...d,
+        })),
         ...(tiers.data ?? []).map((t) => ({ breakdown: 'complexity', ...t })),
         ...(reviews.data?.rows ?? []).map((r) => ({ breakdown: 'review', ...r })),
       ]}
@@ -174,39 +169,129 @@ export default function CostView({ filters, params, setParams }: ViewProps) {
       {s && (
         <>
           <div class="kpis">
-            <Kpi name="cost_estimate" label="Cost (estimate)" value={formatUsd(s.cost_estimate_usd)} raw={s.cost_estimate_usd} hint={s.unpriced_models.length ? `unpriced: ${s.unpriced_models.join(', ')}` : `prices of ${result.data?.prices_taken_on ?? ''}`} />
-            <Kpi name="cost_reported" label="Cost (reported)" value={formatUsd(s.cost_reported_usd)} raw={s.cost_reported_usd} />
-            <Kpi name="tokens_in" label="Tokens in" value={formatNumber(s.tokens_input)} raw={s.tokens_input} />
-            <Kpi name="tokens_out" label="Tokens out" value={formatNumber(s.tokens_output)} raw={s.tokens_output} />
-            <Kpi name="cost_per_task" label="Cost per task" value={formatUsd(s.total_tasks ? (s.cost_estimate_usd ?? 0) / s.total_tasks : null)} raw={s.total_tasks ? (s.cost_estimate_usd ?? 0) / s.total_tasks : null} />
-            <Kpi name="tokens_per_review" label="Tokens per review" value={formatNumber(perReview === null ? null : Math.round(perReview))} raw={perReview} />
+            <Kpi
+              name="cost_estimate"
+              label="Cost (estimate)"
+              value={formatUsd(s.cost_estimate_usd)}
+              raw={s.cost_estimate_usd}
+              hint={
+                s.unpriced_models.length
+                  ? `unpriced: ${s.unpriced_models.join(', ')}`
+                  : `prices of ${result.data?.prices_taken_on ?? ''}`
+              }
+            />
+            <Kpi
+              name="cost_reported"
+              label="Cost (reported)"
+              value={formatUsd(s.cost_reported_usd)}
+              raw={s.cost_reported_usd}
+            />
+            <Kpi
+              name="tokens_in"
+              label="Tokens in"
+              value={formatNumber(s.tokens_input)}
+              raw={s.tokens_input}
+            />
+            <Kpi
+              name="tokens_out"
+              label="Tokens out"
+              value={formatNumber(s.tokens_output)}
+              raw={s.tokens_output}
+            />
+            <Kpi
+              name="cost_per_task"
+              label="Cost per task"
+              value={formatUsd(s.total_tasks ? (s.cost_estimate_usd ?? 0) / s.total_tasks : null)}
+              raw={s.total_tasks ? (s.cost_estimate_usd ?? 0) / s.total_tasks : null}
+            />
+            <Kpi
+              name="tokens_per_review"
+              label="Tokens per review"
+              value={formatNumber(perReview === null ? null : Math.round(perReview))}
+              raw={perReview}
+            />
           </div>
           <div class="grid">
             <div class="card">
-              <h2>Cost by day {hasBudget && <span class="badge bad">budget {formatUsd(budget)}/day</span>}</h2>
-              {byDay ? <Chart name="cost-by-day" config={byDay} label="Cost per day" /> : <p class="muted">Loading…</p>}
+              <h2>
+                Cost by day{' '}
+                {hasBudget && <span class="badge bad">budget {formatUsd(budget)}/day</span>}
+              </h2>
+              {byDay ? (
+                <Chart name="cost-by-day" config={byDay} label="Cost per day" />
+              ) : (
+                <p class="muted">Loading…</p>
+              )}
             </div>
             <div class="card">
               <h2>Tokens by day</h2>
-              {tokensByDay ? <Chart name="tokens-by-day" config={tokensByDay} label="Tokens per day" /> : <p class="muted">Loading…</p>}
+              {tokensByDay ? (
+                <Chart name="tokens-by-day" config={tokensByDay} label="Tokens per day" />
+              ) : (
+                <p class="muted">Loading…</p>
+              )}
             </div>
             <div class="card">
               <h2>Tokens by model</h2>
-              {byModel && <Chart name="cost-by-model" config={byModel} height={Math.max(160, 28 * (result.data?.by_model.length ?? 0) + 60)} label="Tokens by model" />}
+              {byModel && (
+                <Chart
+                  name="cost-by-model"
+                  config={byModel}
+                  height={Math.max(160, 28 * (result.data?.by_model.length ?? 0) + 60)}
+                  label="Tokens by model"
+                />
+              )}
             </div>
             <div class="card">
               <h2>By complexity tier</h2>
-              {tierChart ? <Chart name="cost-by-complexity" config={tierChart} height={180} label="Tokens per task by complexity" /> : <p class="muted">{tiers.data ? 'No task reports a complexity in this range.' : 'Loading…'}</p>}
-              {tiers.data && tiers.data.length > 0 && <DataTable testId="cost-complexity-table" columns={TIER_COLUMNS} rows={tiers.data} rowKey={(r) => r.complexity} />}
-              <p class="muted">From the newest {formatNumber(EVENT_SAMPLE)} task events of the range.</p>
+              {tierChart ? (
+                <Chart
+                  name="cost-by-complexity"
+                  config={tierChart}
+                  height={180}
+                  label="Tokens per task by complexity"
+                />
+              ) : (
+                <p class="muted">
+                  {tiers.data ? 'No task reports a complexity in this range.' : 'Loading…'}
+                </p>
+              )}
+              {tiers.data && tiers.data.length > 0 && (
+                <DataTable
+                  testId="cost-complexity-table"
+                  columns={TIER_COLUMNS}
+                  rows={tiers.data}
+                  rowKey={(r) => r.complexity}
+                />
+              )}
+              <p class="muted">
+                From the newest {formatNumber(EVENT_SAMPLE)} task events of the range.
+              </p>
             </div>
             <div class="card">
               <h2>Tokens per review</h2>
-              {reviewChart ? <Chart name="tokens-per-review" config={reviewChart} height={200} label="Tokens per review by task" /> : <p class="muted">{reviews.data ? 'No LLM calls made for reviews in this range.' : 'Loading…'}</p>}
+              {reviewChart ? (
+                <Chart
+                  name="tokens-per-review"
+                  config={reviewChart}
+                  height={200}
+                  label="Tokens per review by task"
+                />
+              ) : (
+                <p class="muted">
+                  {reviews.data ? 'No LLM calls made for reviews in this range.' : 'Loading…'}
+                </p>
+              )}
             </div>
           </div>
           <h2>By model</h2>
-          <DataTable testId="cost-table" columns={COLUMNS} rows={result.data?.by_model ?? []} rowKey={modelName} caption="Cost and tokens by model" />
+          <DataTable
+            testId="cost-table"
+            columns={COLUMNS}
+            rows={result.data?.by_model ?? []}
+            rowKey={modelName}
+            caption="Cost and tokens by model"
+          />
         </>
       )}
     </ViewFrame>

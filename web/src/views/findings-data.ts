@@ -12,7 +12,11 @@ export async function loadFindings(
   const findings: Finding[] = [];
   let cursor: string | null | undefined;
   do {
-    const page = await getJson<FindingsResponse>('/api/findings', { ...params, limit: 1000, cursor: cursor ?? undefined }, signal);
+    const page = await getJson<FindingsResponse>(
+      '/api/findings',
+      { ...params, limit: 1000, cursor: cursor ?? undefined },
+      signal,
+    );
     findings.push(...page.findings);
     cursor = page.next_cursor;
   } while (cursor && findings.length < MAX_FINDINGS);
@@ -54,15 +58,24 @@ export function buildHeatmap(findings: readonly Finding[]): Heatmap {
       const key = cellKey(file, reviewer);
       const cell = cells.get(key) ?? { file, reviewer, count: 0, maxSeverity: null };
       cell.count += 1;
-      if (f.severity !== null) cell.maxSeverity = Math.max(cell.maxSeverity ?? f.severity, f.severity);
+      if (f.severity !== null)
+        cell.maxSeverity = Math.max(cell.maxSeverity ?? f.severity, f.severity);
       cells.set(key, cell);
       max = Math.max(max, cell.count);
-      const sev = bySeverity.get(reviewer) ?? { informational: 0, moderate: 0, important: 0, critical: 0, unknown: 0 };
+      const sev = bySeverity.get(reviewer) ?? {
+        informational: 0,
+        moderate: 0,
+        important: 0,
+        critical: 0,
+        unknown: 0,
+      };
       sev[f.severity_tier ?? 'unknown'] += 1;
       bySeverity.set(reviewer, sev);
     }
   }
-  const files = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b));
+  const files = [...totals.keys()].sort(
+    (a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b),
+  );
   const reviewers = [...reviewerSet].sort();
   return { files, reviewers, cells, totals, bySeverity, max };
 }

@@ -19,10 +19,17 @@ export function KanbanCard({ task, onOpen }: { task: BoardTask; onOpen(): void }
   const who = task.assignee ?? task.agent;
   return (
     <li class="kanban-card" data-task-id={task.task_id} data-status={task.status ?? ''}>
-      <button type="button" class="kanban-card-button" onClick={onOpen} aria-label={`Task ${task.title ?? task.task_id}`}>
+      <button
+        type="button"
+        class="kanban-card-button"
+        onClick={onOpen}
+        aria-label={`Task ${task.title ?? task.task_id}`}
+      >
         <span class="kanban-card-title">{task.title ?? task.task_id}</span>
         <span class="row">
-          {task.priority && <span class={`badge ${PRIORITY_TONE[task.priority] ?? ''}`}>{task.priority}</span>}
+          {task.priority && (
+            <span class={`badge ${PRIORITY_TONE[task.priority] ?? ''}`}>{task.priority}</span>
+          )}
           {task.column === 'done' && task.status && (
             <span class={`badge ${STATUS_TONE[task.status] ?? ''}`}>{task.status}</span>
           )}

@@ -5,10 +5,19 @@ import { formatTime } from '../lib/format';
 import { useTaskEvents, type TaskMessage } from '../lib/live';
 import { parseTimeInput } from '../lib/time-range';
 import { Panel, ViewFrame, viewStateOf, type ViewProps } from '../lib/view';
-import { BOARD_COLUMNS, type BoardColumn, type BoardResponse, type BoardTask } from '../types/board';
+import {
+  BOARD_COLUMNS,
+  type BoardColumn,
+  type BoardResponse,
+  type BoardTask,
+} from '../types/board';
 import { KanbanCard, TaskDetail } from './kanban-card';
 
-const COLUMN_TITLES: Record<BoardColumn, string> = { inbox: 'Inbox', assigned: 'Assigned', done: 'Done' };
+const COLUMN_TITLES: Record<BoardColumn, string> = {
+  inbox: 'Inbox',
+  assigned: 'Assigned',
+  done: 'Done',
+};
 const MESSAGE_COLUMN: Record<string, BoardColumn> = {
   'task.created': 'inbox',
   'task.assigned': 'assigned',
@@ -27,7 +36,9 @@ export function taskOfMessage(msg: TaskMessage, before: BoardTask | undefined): 
   if (id === null) return null;
   const column =
     MESSAGE_COLUMN[msg.type] ??
-    (BOARD_COLUMNS.includes(d['column'] as BoardColumn) ? (d['column'] as BoardColumn) : before?.column ?? 'inbox');
+    (BOARD_COLUMNS.includes(d['column'] as BoardColumn)
+      ? (d['column'] as BoardColumn)
+      : (before?.column ?? 'inbox'));
   return {
     task_id: id,
     column,
@@ -38,7 +49,9 @@ export function taskOfMessage(msg: TaskMessage, before: BoardTask | undefined): 
     assignee: str(d['assignee']) ?? before?.assignee ?? null,
     priority: str(d['priority']) ?? before?.priority ?? null,
     model: str(d['model']) ?? before?.model ?? null,
-    tags: Array.isArray(d['tags']) ? d['tags'].filter((t): t is string => typeof t === 'string') : before?.tags ?? [],
+    tags: Array.isArray(d['tags'])
+      ? d['tags'].filter((t): t is string => typeof t === 'string')
+      : (before?.tags ?? []),
     created_at: str(d['created_at']) ?? before?.created_at ?? null,
     updated_at: str(d['timestamp']) ?? str(d['updated_at']) ?? before?.updated_at ?? null,
     estimated_cost_usd: num(d['estimated_cost_usd']) ?? before?.estimated_cost_usd ?? null,
@@ -54,7 +67,9 @@ export function taskOfMessage(msg: TaskMessage, before: BoardTask | undefined): 
  */
 export default function KanbanView({ filters, params, setParams }: ViewProps) {
   const result = useApi<BoardResponse>('/api/tasks');
-  const [overrides, setOverrides] = useState<Map<string, { task: BoardTask; at: number }>>(new Map());
+  const [overrides, setOverrides] = useState<Map<string, { task: BoardTask; at: number }>>(
+    new Map(),
+  );
 
   useTaskEvents((msg) => {
     setOverrides((prev) => {
@@ -81,7 +96,8 @@ export default function KanbanView({ filters, params, setParams }: ViewProps) {
 
   const columns = useMemo(() => {
     const all = new Map<string, BoardTask>();
-    if (result.data) for (const c of BOARD_COLUMNS) for (const t of result.data[c]) all.set(t.task_id, t);
+    if (result.data)
+      for (const c of BOARD_COLUMNS) for (const t of result.data[c]) all.set(t.task_id, t);
     for (const [id, o] of overrides) all.set(id, o.task);
     const now = Date.now();
     const since = filters.since ? parseTimeInput(filters.since, 'since', now) : null;
@@ -97,14 +113,17 @@ export default function KanbanView({ filters, params, setParams }: ViewProps) {
     };
     const by: Record<BoardColumn, BoardTask[]> = { inbox: [], assigned: [], done: [] };
     for (const t of all.values()) if (keep(t)) by[t.column].push(t);
-    for (const c of BOARD_COLUMNS) by[c].sort((a, b) => (b.updated_at ?? '').localeCompare(a.updated_at ?? ''));
+    for (const c of BOARD_COLUMNS)
+      by[c].sort((a, b) => (b.updated_at ?? '').localeCompare(a.updated_at ?? ''));
     return by;
   }, [result.data, overrides, filters]);
 
   const total = BOARD_COLUMNS.reduce((n, c) => n + columns[c].length, 0);
   const state = viewStateOf(result, () => total === 0);
   const openId = params['task'];
-  const open = openId ? BOARD_COLUMNS.flatMap((c) => columns[c]).find((t) => t.task_id === openId) : undefined;
+  const open = openId
+    ? BOARD_COLUMNS.flatMap((c) => columns[c]).find((t) => t.task_id === openId)
+    : undefined;
 
   return (
     <ViewFrame
@@ -119,21 +138,40 @@ export default function KanbanView({ filters, params, setParams }: ViewProps) {
     >
       <div class="kanban" role="list" aria-label="Task board">
         {BOARD_COLUMNS.map((c) => (
-          <section key={c} class="kanban-column" data-column={c} role="listitem" aria-labelledby={`col-${c}`}>
+          <section
+            key={c}
+            class="kanban-column"
+            data-column={c}
+            role="listitem"
+            aria-labelledby={`col-${c}`}
+          >
             <h2 id={`col-${c}`}>
-              {COLUMN_TITLES[c]} <span class="badge" data-count={columns[c].length}>{columns[c].length}</span>
+              {COLUMN_TITLES[c]}{' '}
+              <span class="badge" data-count={columns[c].length}>
+                {columns[c].length}
+              </span>
             </h2>
             <ul class="kanban-cards">
               {columns[c].map((t) => (
-                <KanbanCard key={t.task_id} task={t} onOpen={() => setParams({ task: t.task_id })} />
+                <KanbanCard
+                  key={t.task_id}
+                  task={t}
+                  onOpen={() => setParams({ task: t.task_id })}
+                />
               ))}
             </ul>
           </section>
         ))}
       </div>
-      <p class="muted">Board as of {formatTime(result.data?.generated_at)}; cards move live as task files move.</p>
+      <p class="muted">
+        Board as of {formatTime(result.data?.generated_at)}; cards move live as task files move.
+      </p>
       {open && (
-        <Panel title={open.title ?? open.task_id} testId="task-detail" onClose={() => setParams({ task: undefined })}>
+        <Panel
+          title={open.title ?? open.task_id}
+          testId="task-detail"
+          onClose={() => setParams({ task: undefined })}
+        >
           <TaskDetail task={open} />
         </Panel>
       )}

@@ -14,7 +14,14 @@ interface Counters {
   last: LiveEvent | null;
 }
 
-const ZERO: Counters = { events: 0, tasksEnded: 0, failures: 0, tokens: 0, costReported: 0, last: null };
+const ZERO: Counters = {
+  events: 0,
+  tasksEnded: 0,
+  failures: 0,
+  tokens: 0,
+  costReported: 0,
+  last: null,
+};
 
 /** Folds a batch of live events into the counters. */
 function fold(c: Counters, events: readonly LiveEvent[]): Counters {
@@ -61,7 +68,9 @@ export function LiveCounters() {
         {item(
           'last_event',
           'Latest event',
-          counters.last ? `${counters.last.event_type} · ${formatTime(counters.last.timestamp)}` : 'none yet',
+          counters.last
+            ? `${counters.last.event_type} · ${formatTime(counters.last.timestamp)}`
+            : 'none yet',
         )}
       </dl>
       {cost && (
