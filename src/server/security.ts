@@ -41,6 +41,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The dashboard's page and its hashed assets: code with no data in it, which a browser loads
+ * without the API token (it cannot attach one to a page load); every API call still needs it.
+ */
+const DASHBOARD_SHELL = /^\/(?:index\.html)?(?:\?[^#]*)?$|^\/assets\/[\w-]+(?:\.[\w-]+)+$/;
+
 /** An origin as compared: lower case, without trailing slashes. */
 const normalOrigin = (origin: string) => origin.replace(/\/+$/, '').toLowerCase();
 
@@ -134,7 +140,10 @@ export function createGuard(config: ServerConfig): Guard {
           return false;
         }
       }
-      if (token !== null) {
+      const shell =
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        DASHBOARD_SHELL.test(request.url);
+      if (token !== null && !shell) {
         const given = tokenOf(request);
         const g = Buffer.from(given ?? '');
         if (given === null || g.length !== token.length || !timingSafeEqual(g, token)) {

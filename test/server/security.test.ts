@@ -23,6 +23,10 @@ const ROUTES = [
   ['GET', '/metrics'],
   ['GET', '/ws'],
   ['GET', '/no/such/route'],
+  ['GET', '/plugins/x/y'],
+  ['GET', '/assets/../api/summary'],
+  ['GET', '/index.htmlx'],
+  ['POST', '/'],
 ] as const;
 
 describe('S2: Host allow-list (DNS rebinding)', () => {
@@ -182,6 +186,14 @@ describe('S4: API token', () => {
       headers: { host },
     });
     expect(query.status).toBe(200);
+    // The dashboard's page and assets hold no data and load without the token (a browser
+    // cannot attach one to a page load); the Host check still applies to them.
+    for (const path of ['/', '/index.html', '/?access_token=abc', '/assets/no-such.js']) {
+      const shell = await rawRequest(hub.port, { path, headers: { host } });
+      expect(shell.status, path).not.toBe(401);
+      const foreign = await rawRequest(hub.port, { path, headers: { host: 'evil.example' } });
+      expect(foreign.status, `${path} from a foreign Host`).toBe(403);
+    }
   });
 
   it('with a token, answers a configured origin its preflight (which never carries the token)', async () => {
