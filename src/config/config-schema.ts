@@ -107,6 +107,15 @@ export const ConfigFile = z.strictObject({
     })
     .optional(),
   server: ServerConfigFile.optional(),
+  /** Spending limits shown on the dashboard's cost view. */
+  budget: z
+    .strictObject({
+      daily_usd: z
+        .number()
+        .positive({ error: 'expected a positive amount in USD such as 25' })
+        .optional(),
+    })
+    .optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 

@@ -32,6 +32,8 @@ export interface Config {
   parseWorker: ParseWorkerMode;
   server: ServerConfig;
   plugins: PluginsConfig;
+  /** `[budget] daily_usd` (or VIGIL_BUDGET_DAILY_USD): the daily cost budget, USD, or null. */
+  budgetDailyUsd: number | null;
 }
 
 /** Where plugins are looked for, and the `[plugins.<name>]` tables (docs/plugins.md). */
@@ -143,6 +145,19 @@ function envWorker(env: NodeJS.ProcessEnv): ParseWorkerMode | undefined {
     'VIGIL_ERR_CONFIG',
     `VIGIL_INGEST_WORKER=${v}: expected never, auto or always`,
   );
+}
+
+function envBudget(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env['VIGIL_BUDGET_DAILY_USD'];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new VigilError(
+      'VIGIL_ERR_CONFIG',
+      `VIGIL_BUDGET_DAILY_USD=${v}: expected a positive amount in USD such as 25`,
+    );
+  }
+  return n;
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, min = 1): number | undefined {
@@ -264,6 +279,7 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 2_000,
     parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
     server: resolveServer(env, cfg.server ?? {}, workspaceRoot),
+    budgetDailyUsd: envBudget(env) ?? cfg.budget?.daily_usd ?? null,
     plugins: {
       projectDir: join(workspaceRoot, '.vigil', 'plugins'),
       userDir: join(userConfigDir(env), 'plugins'),

@@ -4,7 +4,8 @@
  * `data-raw` and text, table row keys, Kanban cards, feed items, pages) and compares it with
  * the API route the view reads, fetched by the test with the same filters.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +39,8 @@ let errors: string[];
 beforeAll(async () => {
   requireDashboardBuild();
   ws = createDashboardWorkspace('vigil-web-views-');
+  // The hub reads ./vigil.toml from the folder it runs in: a configured budget for the cost view.
+  writeFileSync(join(ws.dir, 'vigil.toml'), '[budget]\ndaily_usd = 3.5\n');
   hub = createHub(ws, await freePort());
   await hub.start();
   browser = await launchBrowser();
@@ -138,6 +141,9 @@ describe('dashboard views show the hub numbers', () => {
     for (const chart of ['cost-by-day', 'tokens-by-day', 'cost-by-model']) {
       await page.locator(`canvas[data-chart="${chart}"]`).waitFor({ timeout: 15_000 });
     }
+    // The configured budget (/api/budget) is drawn until the view's own input overrides it.
+    const badge = page.locator('section[data-view="cost"] .badge', { hasText: 'budget' });
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain('$3.50/day');
     // The by-day charts' data, as the view exports it: one row per day of the range, adding
     // up to the range's totals.
     const [download] = await Promise.all([

@@ -23,6 +23,25 @@ export async function registerSummaryRoutes(app: VigilApp, hub: Hub): Promise<vo
   const cache = routeCache<{ json: string; csv: string }>(app, hub, 'any');
 
   app.get(
+    '/api/budget',
+    {
+      schema: {
+        tags: ['summary'],
+        summary: 'The configured cost budget (`[budget]` in the config file)',
+        response: {
+          200: z.object({
+            daily_usd: z
+              .number()
+              .nullable()
+              .describe('`[budget] daily_usd` or VIGIL_BUDGET_DAILY_USD; null when none is set'),
+          }),
+        },
+      },
+    },
+    () => ({ daily_usd: hub.config.budgetDailyUsd }),
+  );
+
+  app.get(
     '/api/summary',
     {
       schema: {

@@ -84,7 +84,12 @@ export default function CostView({ filters, params, setParams }: ViewProps) {
     const now = Math.floor(Date.now() / 60_000) * 60_000;
     return resolveRange(since, until, DEFAULT_SPAN_MS, now);
   }, [since, until]);
-  const budget = Number(params['budget']);
+  // A budget typed into the view wins over the hub's configured `[budget] daily_usd`.
+  const configured = useApi<{ daily_usd: number | null }>('/api/budget', {}, { live: false });
+  const budget =
+    params['budget'] !== undefined
+      ? Number(params['budget'])
+      : (configured.data?.daily_usd ?? Number.NaN);
   const hasBudget = Number.isFinite(budget) && budget > 0;
 
   const result = useApi<SummaryResponse>('/api/summary', { since, until, model });
@@ -135,7 +140,9 @@ export default function CostView({ filters, params, setParams }: ViewProps) {
         step="any"
         data-param="budget"
         value={params['budget'] ?? ''}
-        placeholder="none"
+        placeholder={
+          configured.data?.daily_usd != null ? String(configured.data.daily_usd) : 'none'
+        }
         onChange={(e) => setParams({ budget: e.currentTarget.value || undefined })}
       />
     </label>
