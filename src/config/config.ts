@@ -28,7 +28,7 @@ export interface Config {
   retentionMs: number;
   maxLineBytes: number;
   batchEvents: number;
-  /** Parse large line files in a worker thread: uses a second core and about 90 MiB more memory. */
+  /** Parse large line files in a worker thread while the main thread writes (a second core). */
   parseWorker: ParseWorkerMode;
   server: ServerConfig;
   plugins: PluginsConfig;
@@ -277,7 +277,7 @@ export async function loadConfig(inputs: ConfigInputs = {}): Promise<Config> {
     retentionMs,
     maxLineBytes: envInt(env, 'VIGIL_MAX_LINE_BYTES') ?? cfg.ingest?.max_line_bytes ?? 1 << 20,
     batchEvents: envInt(env, 'VIGIL_BATCH_EVENTS') ?? cfg.ingest?.batch_events ?? 2_000,
-    parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'never',
+    parseWorker: envWorker(env) ?? cfg.ingest?.parse_worker ?? 'auto',
     server: resolveServer(env, cfg.server ?? {}, workspaceRoot),
     budgetDailyUsd: envBudget(env) ?? cfg.budget?.daily_usd ?? null,
     plugins: {

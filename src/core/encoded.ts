@@ -56,9 +56,10 @@ export interface EncodedEvents {
   count: number;
   values: unknown[];
   /**
-   * The fold of all `count` events in order (see `foldEncodedEvent`), when the producer (the
-   * parsing worker) computed it: a writer that stores every event of the batch uses it instead
-   * of folding again; one that finds duplicates folds the stored events itself.
+   * The fold of all `count` events in order (see `foldEncodedEvent`), when the producer
+   * computed it while encoding (the in-thread parser does): a writer that stores every event of
+   * the batch uses it instead of folding again; one that finds duplicates folds the stored
+   * events itself.
    */
   fold?: BatchFold;
 }

@@ -24,7 +24,11 @@ export interface IngestOptions {
   discovered?: ReadonlySet<string>;
   onProgress?: (progress: { file: string; bytesDone: number }) => void;
   onReject?: (reject: RejectReport) => void;
-  /** Called after each commit with the newly stored events (the live bus hooks in here). */
+  /**
+   * Called after each commit with the newly stored events (the live bus hooks in here). Read
+   * `result.committed` during the call: a file parsed in the worker reuses a batch's memory
+   * for the next one, so reading it later throws.
+   */
   onCommit?: (result: IngestBatchResult) => void;
   /** Stops between batches; everything committed so far is kept and checkpointed. */
   signal?: AbortSignal;
@@ -218,7 +222,20 @@ async function ingestDescriptor(
       result.inserted += r.inserted;
       result.duplicates += r.duplicates;
       result.conflicts += r.conflicts;
-      options.onCommit?.(r);
+      if (options.onCommit !== undefined) {
+        let open = true;
+        options.onCommit({
+          inserted: r.inserted,
+          duplicates: r.duplicates,
+          conflicts: r.conflicts,
+          firstSeq: r.firstSeq,
+          get committed() {
+            if (!open) throw new Error('read IngestBatchResult.committed inside onCommit');
+            return r.committed;
+          },
+        });
+        open = false;
+      }
     };
     const identity = { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     if (adapter.mode === 'document') {

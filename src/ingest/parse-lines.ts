@@ -2,9 +2,11 @@ import { isUtf8 } from 'node:buffer';
 
 import { createBatchFold, foldEncodedEvent } from '../core/batch-fold.js';
 import { encodeInto, STRIDE, type EncodedEvents } from '../core/encoded.js';
+import type { VigilEvent } from '../core/event.js';
 import { parseLineText } from '../sources/parse-line.js';
 import type { LineAdapter, RejectReason } from '../sources/types.js';
 import type { LineReader } from './line-reader.js';
+import { PackedBuilder, type PackedBuffers, type PackedEvents } from './packed-batch.js';
 
 /** A rejected line, as reported: `file:line: message`. */
 export interface LineReject {
@@ -23,11 +25,13 @@ export interface ParsedBatch {
   lines: number;
 }
 
+/** A parsed batch as the worker posts it: events packed, fold left to the writer. */
+export type PackedBatch = Omit<ParsedBatch, 'encoded'> & { packed: PackedEvents };
+
 /**
- * Reads and parses lines until `batchEvents` events are collected or the reader is exhausted.
- * Shared by the in-thread path and the parsing worker so both behave identically. The batch's
- * task, rollup and session fold is computed here too, so that with a worker it is off the
- * writer's thread.
+ * Reads and parses lines until `batchEvents` events are collected or the reader is exhausted,
+ * and folds the batch (tasks, rollups, sessions): the in-thread path. The line handling is
+ * shared with the parsing worker's {@link parsePackedBatch}, so both behave identically.
  */
 export function parseBatch(
   reader: LineReader,
@@ -38,14 +42,52 @@ export function parseBatch(
 ): ParsedBatch | null {
   const fold = createBatchFold();
   const encoded: EncodedEvents = { count: 0, values: [], fold };
+  const read = parseLines(reader, adapter, where, startLine, batchEvents, (e) => {
+    encodeInto(encoded, e);
+    foldEncodedEvent(fold, encoded.values, (encoded.count - 1) * STRIDE);
+    return encoded.count;
+  });
+  return read === null ? null : { encoded, ...read };
+}
+
+/**
+ * As {@link parseBatch}, with the events packed for posting to another thread (see
+ * `PackedBuilder`) and no fold: each event is encoded into one reused slice, so a batch keeps
+ * only its packed form alive. `reuse`: buffers of a batch the consumer has handed back.
+ */
+export function parsePackedBatch(
+  reader: LineReader,
+  adapter: LineAdapter,
+  where: { file: string; logicalPath: string; maxLineBytes: number },
+  startLine: number,
+  batchEvents: number,
+  reuse?: PackedBuffers,
+): PackedBatch | null {
+  const builder = new PackedBuilder(batchEvents, reuse);
+  const scratch: EncodedEvents = { count: 0, values: new Array<unknown>(STRIDE) };
+  const read = parseLines(reader, adapter, where, startLine, batchEvents, (e) => {
+    scratch.count = 0;
+    encodeInto(scratch, e);
+    builder.add(scratch.values, 0);
+    return builder.count;
+  });
+  return read === null ? null : { packed: builder.finish(), ...read };
+}
+
+/** Parses lines, handing each event to `add` (which answers the batch's event count). */
+function parseLines(
+  reader: LineReader,
+  adapter: LineAdapter,
+  where: { file: string; logicalPath: string; maxLineBytes: number },
+  startLine: number,
+  batchEvents: number,
+  add: (e: VigilEvent) => number,
+): Omit<ParsedBatch, 'encoded'> | null {
   const rejects: LineReject[] = [];
   let lineNo = startLine;
   let any = false;
-  for (
-    let raw = reader.next();
-    raw !== null;
-    raw = encoded.count >= batchEvents ? null : reader.next()
-  ) {
+  let count = 0;
+  for (let raw = reader.next(); raw !== null; raw = count >= batchEvents ? null : reader.next()) {
     any = true;
     lineNo += 1;
     if (raw.tooLong) {
@@ -72,14 +114,11 @@ export function parseBatch(
       offset: raw.offset,
     });
     if (r.ok) {
-      for (const e of r.events) {
-        encodeInto(encoded, e);
-        foldEncodedEvent(fold, encoded.values, (encoded.count - 1) * STRIDE);
-      }
+      for (const e of r.events) count = add(e);
     } else {
       rejects.push({ line: lineNo, reason: r.reject.reason, message: r.reject.message });
     }
   }
   if (!any) return null;
-  return { encoded, rejects, end: reader.position, lines: lineNo };
+  return { rejects, end: reader.position, lines: lineNo };
 }

@@ -1,8 +1,9 @@
 /**
  * The parsing worker: reads a line file from an offset, parses and validates each line with
- * its adapter and posts encoded batches (flat arrays of primitives, which structured cloning
- * copies faster than a JSON round trip). At most two batches are in flight: the worker
- * waits for an `ack` from the writer, so memory stays bounded however large the file.
+ * its adapter and posts packed batches (see packed-batch.ts: typed arrays, transferred, and a
+ * dictionary of the batch's strings). At most two batches are in flight: the worker waits for
+ * an ack from the writer, so memory stays bounded however large the file. An ack may hand a
+ * batch's typed arrays back, to be filled again rather than allocated anew.
  */
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,7 +13,8 @@ import { parseGenericMapping } from '../sources/generic-jsonl/schema.js';
 import { createAdapterRegistry } from '../sources/registry.js';
 import type { LineAdapter } from '../sources/types.js';
 import { LineReader } from './line-reader.js';
-import { parseBatch, type ParsedBatch } from './parse-lines.js';
+import { transferablesOf, type PackedBuffers } from './packed-batch.js';
+import { parsePackedBatch, type PackedBatch } from './parse-lines.js';
 
 export interface ParseJob {
   file: string;
@@ -27,8 +29,14 @@ export interface ParseJob {
   batchEvents: number;
 }
 
+/** What the writer posts back once it has handled a batch. */
+export interface WorkerAck {
+  type: 'ack';
+  buffers?: PackedBuffers;
+}
+
 export type WorkerMessage =
-  | { type: 'batch'; batch: ParsedBatch }
+  | { type: 'batch'; batch: PackedBatch }
   | { type: 'done' }
   | { type: 'error'; message: string; code?: string };
 
@@ -50,31 +58,38 @@ async function run(job: ParseJob): Promise<void> {
   if (port === null) return;
   let inFlight = 0;
   let wake: (() => void) | null = null;
-  port.on('message', (m: unknown) => {
-    if (m === 'ack') {
-      inFlight -= 1;
-      wake?.();
-      wake = null;
-    }
+  const free: PackedBuffers[] = [];
+  port.on('message', (m: WorkerAck) => {
+    if (m.type !== 'ack') return;
+    inFlight -= 1;
+    if (m.buffers !== undefined) free.push(m.buffers);
+    wake?.();
+    wake = null;
   });
   const adapter = adapterFor(job);
   const fd = openSync(job.file, 'r');
   try {
-    const reader = new LineReader(fd, job.start, job.maxLineBytes, 4 << 20, job.limit);
+    // 1 MiB chunks rather than 4: 3 MiB less resident memory for a few hundred more reads per
+    // GiB (the buffer still holds a whole line of up to maxLineBytes).
+    const reader = new LineReader(fd, job.start, job.maxLineBytes, 1 << 20, job.limit);
     let line = job.startLine;
     for (;;) {
-      const batch = parseBatch(
+      const batch = parsePackedBatch(
         reader,
         adapter,
         { file: job.file, logicalPath: job.logicalPath, maxLineBytes: job.maxLineBytes },
         line,
         job.batchEvents,
+        free.pop(),
       );
       if (batch === null) break;
       line = batch.lines;
       while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
       inFlight += 1;
-      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
+      port.postMessage(
+        { type: 'batch', batch } satisfies WorkerMessage,
+        transferablesOf(batch.packed),
+      );
     }
   } finally {
     closeSync(fd);

@@ -25,9 +25,9 @@ describe('IdIndex', () => {
     const seqs: number[] = [];
     for (let i = 0; i < 200_000; i++) seqs.push(h.insert(`id-${i}`));
     expect(h.index.size).toBe(200_000);
-    expect(startBytes).toBe(1024 * 12);
-    // Never more than 70% full: 200k entries need 2^19 slots of 12 bytes.
-    expect(h.index.byteLength).toBe(2 ** 19 * 12);
+    expect(startBytes).toBe(1024 * 8);
+    // Never more than 70% full: 200k entries need 2^19 slots of 8 bytes.
+    expect(h.index.byteLength).toBe(2 ** 19 * 8);
     let misses = 0;
     for (let i = 0; i < 200_000; i++) if (h.find(`id-${i}`) !== seqs[i]) misses += 1;
     expect(misses).toBe(0);
@@ -63,7 +63,15 @@ describe('IdIndex', () => {
     expect(h.find('c')).toBe(c);
   });
 
-  it('wraps around the end of the table and keeps 53-bit hashes exact', () => {
+  it('confirms hashes equal in their low 32 bits on the full id', () => {
+    const h = harness((id) => (id === 'a' ? 5 : 5 + 2 ** 40));
+    const a = h.insert('a');
+    const b = h.insert('b');
+    expect([h.find('a'), h.find('b'), h.find('c')]).toEqual([a, b, null]);
+    expect(() => new IdIndex().insert(1, 0)).toThrow(RangeError);
+  });
+
+  it('wraps around the end of the table', () => {
     const index = new IdIndex(1); // 1024 slots
     const top = Number.MAX_SAFE_INTEGER; // 2^53 - 1: home slot 1023, the last one
     index.insert(top, 1);
