@@ -12,6 +12,8 @@ export const HUB_BUSY_TIMEOUT_MS = 1_000;
  * and each checkpoint pauses the event loop for as long as it copies pages.
  */
 export const HUB_WAL_CHECKPOINT_BYTES = 4 << 20;
+/** SQLite page cache of the hub, KiB: small, so that an idle hub stays small. */
+export const HUB_CACHE_KIB = 2048;
 
 /**
  * The running hub: one store, the live bus fed from its commits, and the ingest monitor.

@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import { VigilError } from '../core/errors.js';
 import { createConfiguredRegistry } from '../ingest/configured-registry.js';
 import { startHeapTrim } from '../live/heap-trim.js';
-import { Hub, HUB_BUSY_TIMEOUT_MS, HUB_WAL_CHECKPOINT_BYTES } from '../live/hub.js';
+import { Hub, HUB_BUSY_TIMEOUT_MS, HUB_CACHE_KIB, HUB_WAL_CHECKPOINT_BYTES } from '../live/hub.js';
 import { Tailer, type TailSource } from '../live/tailer.js';
 import { attachPlugins } from '../plugins/hub-plugins.js';
 import { PluginHost, type PluginHostOptions } from '../plugins/host.js';
@@ -82,6 +82,7 @@ export async function startServer(
   const store = createSqliteStore(config.dbPath, {
     busyTimeoutMs: HUB_BUSY_TIMEOUT_MS,
     walCheckpointBytes: HUB_WAL_CHECKPOINT_BYTES,
+    cacheKiB: HUB_CACHE_KIB,
   });
   let app: VigilApp | null = null;
   try {

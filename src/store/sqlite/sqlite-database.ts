@@ -23,6 +23,11 @@ export interface OpenOptions {
    * copied once). The hub uses a small one, so that each checkpoint is a short pause.
    */
   walCheckpointBytes?: number;
+  /**
+   * SQLite's page cache, KiB (default 8 MiB). The hub uses a small one: its queries read the
+   * rollups and recent pages, and a long-running process should not hold what it rarely reuses.
+   */
+  cacheKiB?: number;
 }
 
 /** Maps a SQLite error onto the error catalogue. */
@@ -98,7 +103,7 @@ export function openSqliteDatabase(path: string, options: OpenOptions = {}): Sql
     }
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     // Rows are appended, not scattered: a small page cache does as well as a large one.
-    db.pragma('cache_size = -8192');
+    db.pragma(`cache_size = -${options.cacheKiB ?? 8192}`);
     db.pragma('temp_store = MEMORY');
     // Checkpoint the WAL every 64 MiB instead of every 1000 pages: pages written many times in
     // a bulk ingest (index, rollup and meta pages) are copied to the database once per checkpoint.
