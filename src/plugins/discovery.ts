@@ -184,21 +184,36 @@ export interface PluginSettings {
 }
 
 /**
- * A plugin's settings: the config file's `enabled` wins over the CLI's state; without either a
- * plugin is off (code found in a folder never runs until someone enables it).
+ * A plugin's settings. Built-ins: the config file's `enabled` wins over the CLI's state. A
+ * third-party plugin runs only once `vigil plugin enable` or `install` has enabled its very
+ * folder (code found in a folder, such as a cloned repository's `.vigil/plugins`, never runs by
+ * itself, not even through a `vigil.toml` that comes with it); the config file can still turn
+ * it off. Without either, a plugin is off.
  */
 export function pluginSettings(
-  plugin: Pick<DiscoveredPlugin, 'name' | 'manifest'>,
+  plugin: Pick<DiscoveredPlugin, 'name' | 'manifest'> & { dir?: string | null },
   config: Config,
   state: EnabledState = readEnabledState(config.dataDir),
 ): PluginSettings {
   const table = config.plugins.settings[plugin.name] ?? {};
   const own: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(table)) if (!RESERVED.has(k)) own[k] = v;
-  const cli = state[plugin.name];
+  const entry = state[plugin.name];
+  const thirdParty = plugin.dir !== undefined && plugin.dir !== null;
+  // An entry without a folder predates folder binding and still counts.
+  const cli =
+    thirdParty && entry?.folder !== undefined && entry.folder !== plugin.dir ? undefined : entry;
+  const enabled = thirdParty
+    ? (cli?.enabled ?? false) && table.enabled !== false
+    : (table.enabled ?? cli?.enabled ?? false);
   return {
-    enabled: table.enabled ?? cli?.enabled ?? false,
-    enabledBy: table.enabled !== undefined ? 'config' : cli !== undefined ? 'cli' : 'default',
+    enabled,
+    enabledBy:
+      table.enabled !== undefined && (!thirdParty || table.enabled === false)
+        ? 'config'
+        : cli !== undefined
+          ? 'cli'
+          : 'default',
     enabledAt: cli?.changed_at ?? null,
     limits: {
       timeoutMs: table.timeout_ms ?? PLUGIN_LIMIT_DEFAULTS.timeoutMs,

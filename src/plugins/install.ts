@@ -174,7 +174,7 @@ export async function installPlugin(
     if (replaced) renameSync(dest, join(staging, 'replaced'));
     renameSync(from, dest);
     const manifest = readManifest(dest);
-    setEnabled(config.dataDir, manifest.name, true);
+    setEnabled(config.dataDir, manifest.name, true, dest);
     const shadow = others.find((p) => p.origin === 'project' && p.dir !== dest);
     return { manifest, dir: dest, source, replaced, shadowedBy: shadow?.dir ?? null };
   } finally {

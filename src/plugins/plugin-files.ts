@@ -21,6 +21,11 @@ export interface EnabledEntry {
   enabled: boolean;
   /** When it was last set (a re-enable of a failed plugin changes it, which restarts it). */
   changed_at: string;
+  /**
+   * The folder that was enabled (third-party plugins): a plugin of the same name found in
+   * another folder (say, a cloned repository's `.vigil/plugins`) is not enabled by this entry.
+   */
+  folder?: string;
 }
 
 export type EnabledState = Record<string, EnabledEntry>;
@@ -49,7 +54,11 @@ export function readEnabledState(dataDir: string): EnabledState {
     for (const [name, entry] of Object.entries(plugins)) {
       const e = entry as Partial<EnabledEntry> | null;
       if (typeof e?.enabled === 'boolean') {
-        out[name] = { enabled: e.enabled, changed_at: String(e.changed_at ?? '') };
+        out[name] = {
+          enabled: e.enabled,
+          changed_at: String(e.changed_at ?? ''),
+          ...(typeof e.folder === 'string' ? { folder: e.folder } : {}),
+        };
       }
     }
     return out;
@@ -58,11 +67,25 @@ export function readEnabledState(dataDir: string): EnabledState {
   }
 }
 
-/** Sets (or with `null` forgets) a plugin's enable state. */
-export function setEnabled(dataDir: string, name: string, enabled: boolean | null): void {
+/**
+ * Sets (or with `null` forgets) a plugin's enable state; `folder` (a third-party plugin's
+ * folder) binds the entry to that folder.
+ */
+export function setEnabled(
+  dataDir: string,
+  name: string,
+  enabled: boolean | null,
+  folder?: string | null,
+): void {
   const state = readEnabledState(dataDir);
   if (enabled === null) delete state[name];
-  else state[name] = { enabled, changed_at: new Date().toISOString() };
+  else {
+    state[name] = {
+      enabled,
+      changed_at: new Date().toISOString(),
+      ...(folder ? { folder } : {}),
+    };
+  }
   writeFileAtomic(
     join(pluginStateDir(dataDir), ENABLED_FILE),
     `${JSON.stringify({ version: 1, plugins: state }, null, 2)}\n`,

@@ -165,7 +165,7 @@ export function registerPlugin(program: Command, ctx: CliContext): void {
       .action(async (name: string) => {
         const { discovery, files, found } = await plugins(ctx);
         const p = find(found.plugins, name);
-        files.setEnabled(ctx.config.dataDir, name, enabled);
+        files.setEnabled(ctx.config.dataDir, name, enabled, p.dir);
         const settings = discovery.pluginSettings(
           p,
           ctx.config,
