@@ -24,6 +24,10 @@ function world() {
     get reads() {
       return reads;
     },
+    /** Deletes the newest `n` stored events (as `vigil prune` could), after they were published. */
+    prune(n: number) {
+      events.length -= n;
+    },
     /** Commits `n` events; publishes them unless `silently` (another process committed). */
     commit(n: number, silently = false) {
       const firstSeq = events.length + 1;
@@ -71,6 +75,17 @@ describe('Delivery', () => {
     expect(await drain(d)).toEqual(range(11, 15));
     expect(w.reads).toBe(reads);
     expect(d.cursor).toBe(15);
+  });
+
+  it('ends its catch-up when the newest published events were deleted meanwhile', async () => {
+    const w = world();
+    w.commit(10);
+    w.prune(3);
+    const d = new Delivery(w.source, compileSubscription(['*']), 2, 100);
+    w.bus.subscribe((b) => d.offer(b));
+    expect(await drain(d)).toEqual(range(3, 7));
+    expect(d.catchingUp).toBe(false);
+    expect(d.cursor).toBe(10);
   });
 
   it('filters by subscription, and the cursor moves past what it skips', async () => {

@@ -125,6 +125,9 @@ export class Delivery {
       if (this.queue.length > 0) return this.queue.slice(0, n);
       this.advance(this.known);
       if (!this.behind) return [];
+      // Published before the read: a short page then covers everything up to here, even when
+      // the newest of those events were deleted since (pruned), so catching up always ends.
+      const published = this.source.lastPublished();
       const rows = await this.source.eventsAfter(this.cursorSeq, CATCH_UP_PAGE);
       // Events concluded meanwhile cannot have changed anything: only this method fills the
       // queue while behind. A batch published meanwhile was not taken; the store has it.
@@ -135,9 +138,10 @@ export class Delivery {
         }
         this.known = seq;
       }
-      if (rows.length < CATCH_UP_PAGE && this.source.lastPublished() <= this.known) {
+      if (rows.length < CATCH_UP_PAGE) {
+        this.known = Math.max(this.known, published);
         // Caught up: what is published from now on follows `known`.
-        this.behind = false;
+        if (this.source.lastPublished() <= this.known) this.behind = false;
       }
       if (this.queue.length === 0) this.advance(this.known);
       if (this.queue.length === 0 && !this.behind) return [];
