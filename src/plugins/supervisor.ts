@@ -208,8 +208,9 @@ export class PluginSupervisor {
           delivery.concluded(seq);
           this.delivered += 1;
           if (error !== null) this.setError(`onEvent (seq ${seq}) threw: ${error}`);
+          // Per event, not per batch: a slow plugin's progress is saved as it goes.
+          this.scheduleSave();
         });
-        this.scheduleSave();
       } catch (error) {
         // The event in hand when the plugin died is concluded: it is not delivered again, so
         // one event that kills the plugin cannot kill it forever.

@@ -118,11 +118,14 @@ export async function registerDashboardRoutes(
       etag: true,
       lastModified: true,
       cacheControl: false,
-      suppressWarning: true,
       allowedPath: (pathName) => insideRoot(assetsRoot, join(assetsRoot, pathName)),
-      setHeaders: (reply) => {
+    });
+    // Hashed names never change content: cached for good (the hub's hook sent no-store).
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      if (reply.statusCode === 200 || reply.statusCode === 304) {
         reply.header('cache-control', ASSET_CACHE_CONTROL);
-      },
+      }
+      return payload;
     });
   });
 }
