@@ -233,15 +233,15 @@ export class ChildRuntime implements PluginRuntime {
   }
 
   /** Ends the process for `reason` (the first reason given is the one reported). */
-  private kill(reason: string): void {
+  private kill(reason: string, eventAtFault = true): void {
     if (this.deathReason === null) this.deathReason = reason;
     this.child.kill('SIGKILL');
-    this.fail(this.deathReason);
+    this.fail(this.deathReason, eventAtFault);
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, eventAtFault = true): void {
     clearInterval(this.rssTimer);
-    this.settle(new RuntimeFailure(reason));
+    this.settle(new RuntimeFailure(reason, eventAtFault));
     for (const [id, r] of this.requests) {
       clearTimeout(r.timer);
       r.reject(new RequestFailure(/timed out/.test(reason) ? 504 : 502, reason));
@@ -310,6 +310,7 @@ export class ChildRuntime implements PluginRuntime {
         () =>
           this.kill(
             `onRequest ${request.method} ${request.path} timed out after ${this.options.timeoutMs} ms; killed`,
+            false,
           ),
         this.options.timeoutMs,
       );

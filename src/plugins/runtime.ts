@@ -23,6 +23,16 @@ export interface RuntimeOptions {
 /** The runtime is gone (crashed, timed out and killed, out of memory): restart it. */
 export class RuntimeFailure extends Error {
   override readonly name = 'RuntimeFailure';
+  /**
+   * @param eventAtFault false when something other than the event in delivery ended the runtime
+   *   (a request that timed out): that event is then delivered again after the restart.
+   */
+  constructor(
+    message: string,
+    readonly eventAtFault = true,
+  ) {
+    super(message);
+  }
 }
 
 /** A request the plugin could not answer: the status the hub replies with, and why. */

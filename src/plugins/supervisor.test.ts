@@ -4,8 +4,10 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { EMPTY_EVENT_FIELDS, type VigilEvent } from '../core/event.js';
 import type { DiscoveredPlugin } from './discovery.js';
-import type { PluginRuntime } from './runtime.js';
+import { writeCursor } from './plugin-files.js';
+import { RuntimeFailure, type PluginRuntime } from './runtime.js';
 import { PluginSupervisor, type BackoffPolicy } from './supervisor.js';
 
 const dirs: string[] = [];
@@ -119,5 +121,81 @@ describe('PluginSupervisor restarts', () => {
     expect(sup.state).toBe('running');
     await sup.stop('stopped');
     expect(sup.state).toBe('stopped');
+  });
+});
+
+describe('PluginSupervisor and the event in hand', () => {
+  const event = (seq: number): VigilEvent => ({
+    id: `e${seq}`,
+    type: 'note',
+    kind: 'log',
+    ts: seq,
+    ...EMPTY_EVENT_FIELDS,
+    source: { adapter: 'test', file: null, line: null, offset: null },
+    attrs: {},
+  });
+
+  /** Runs a supervisor over events 1..3 whose first runtime dies with `death` while delivering. */
+  async function deliveredAfter(death: RuntimeFailure): Promise<number[]> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-sup-'));
+    dirs.push(dataDir);
+    writeCursor(dataDir, plugin.name, 0);
+    const stored = [1, 2, 3].map((seq) => ({ seq, event: event(seq) }));
+    const seen: number[] = [];
+    let runtimes = 0;
+    const sup = new PluginSupervisor(
+      { ...plugin, manifest: { ...plugin.manifest!, subscribes: ['*'] } },
+      {
+        enabled: true,
+        enabledBy: 'cli',
+        enabledAt: null,
+        limits: { timeoutMs: 1000, memoryMb: 64, queueSize: 10 },
+        config: {},
+      },
+      {
+        dataDir,
+        vigilVersion: '0.1.0',
+        source: {
+          eventsAfter: async (seq: number, limit: number) =>
+            stored.filter((s) => s.seq > seq).slice(0, limit),
+          lastPublished: () => 3,
+        },
+        query: async () => null,
+        log: () => {},
+        backoff: { baseMs: 5, maxMs: 5, maxFailures: 5, resetAfterMs: 60_000 },
+        createRuntime: () => {
+          const first = runtimes++ === 0;
+          return {
+            pid: null,
+            onDeath: () => {},
+            activate: async () => {},
+            deliver: async (events, onDone) => {
+              if (first) throw death;
+              for (const e of events) {
+                seen.push(e.seq);
+                onDone(e.seq, null);
+              }
+            },
+            request: async () => ({ status: 200, headers: {}, body: '', json: false }),
+            terminate: () => {},
+            close: async () => null,
+          } satisfies PluginRuntime;
+        },
+      },
+    );
+    await sup.enable();
+    await until(() => runtimes === 2 && seen.at(-1) === 3);
+    await sup.stop('stopped');
+    return seen;
+  }
+
+  it('does not deliver again the event that was in hand when the plugin died', async () => {
+    expect(await deliveredAfter(new RuntimeFailure('onEvent timed out'))).toEqual([2, 3]);
+  });
+
+  it('delivers it after the restart when a timed-out request killed the plugin', async () => {
+    expect(await deliveredAfter(new RuntimeFailure('onRequest timed out', false))).toEqual([
+      1, 2, 3,
+    ]);
   });
 });

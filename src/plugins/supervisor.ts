@@ -213,8 +213,10 @@ export class PluginSupervisor {
         });
       } catch (error) {
         // The event in hand when the plugin died is concluded: it is not delivered again, so
-        // one event that kills the plugin cannot kill it forever.
-        const head = events.find((e) => e.seq > delivery.cursor);
+        // one event that kills the plugin cannot kill it forever. Unless something else (a
+        // request that timed out) killed it: then the event is delivered after the restart.
+        const atFault = !(error instanceof RuntimeFailure) || error.eventAtFault;
+        const head = atFault ? events.find((e) => e.seq > delivery.cursor) : undefined;
         if (head !== undefined) {
           delivery.concluded(head.seq);
           this.delivered += 1;
