@@ -326,6 +326,9 @@ export class ChildRuntime implements PluginRuntime {
 
   async close(): Promise<string | null> {
     this.closing = true;
+    // A call still waiting (a stop while activate runs) ends now; its late reply must not be
+    // taken for the deactivate reply.
+    this.settle(new RuntimeFailure('the plugin was stopped'));
     if (this.deathReason === null && this.child.exitCode === null) {
       try {
         await this.expect('deactivate', { t: 'deactivate' });

@@ -199,3 +199,56 @@ describe('PluginSupervisor and the event in hand', () => {
     ]);
   });
 });
+
+describe('PluginSupervisor stopped while starting', () => {
+  it('leaves no plugin process behind when stopped while it picks its port', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-sup-'));
+    dirs.push(dataDir);
+    const made: { closed: boolean; terminated: boolean }[] = [];
+    const sup = new PluginSupervisor(
+      {
+        ...plugin,
+        manifest: { ...plugin.manifest!, http: { mode: 'port', portRange: [39400, 39420] } },
+      },
+      {
+        enabled: true,
+        enabledBy: 'cli',
+        enabledAt: null,
+        limits: { timeoutMs: 1000, memoryMb: 64, queueSize: 10 },
+        config: {},
+      },
+      {
+        dataDir,
+        vigilVersion: '0.1.0',
+        source: { eventsAfter: async () => [], lastPublished: () => 0 },
+        query: async () => null,
+        log: () => {},
+        backoff: { baseMs: 5, maxMs: 5, maxFailures: 5, resetAfterMs: 60_000 },
+        createRuntime: () => {
+          const state = { closed: false, terminated: false };
+          made.push(state);
+          return {
+            pid: null,
+            onDeath: () => {},
+            activate: async () => {},
+            deliver: async () => {},
+            request: async () => ({ status: 200, headers: {}, body: '', json: false }),
+            terminate: () => {
+              state.terminated = true;
+            },
+            close: async () => {
+              state.closed = true;
+              return null;
+            },
+          } satisfies PluginRuntime;
+        },
+      },
+    );
+    const starting = sup.enable();
+    await sup.stop('disabled');
+    await starting;
+    expect(sup.state).toBe('disabled');
+    // Either no runtime was made, or each one made was closed or terminated.
+    expect(made.every((r) => r.closed || r.terminated)).toBe(true);
+  });
+});

@@ -140,11 +140,14 @@ export class PluginSupervisor {
     this.state = 'starting';
     this.runningSince = null;
     const folders = pluginFolders(this.deps.dataDir, this.name);
+    let started: PluginRuntime | null = null;
     try {
       mkdirSync(folders.data, { recursive: true });
       this.port = null;
       if (manifest.http?.mode === 'port') {
         this.port = await firstFreePort(manifest.http.portRange);
+        // Stopped (or restarted) meanwhile: this start is over before it made a process.
+        if (gen !== this.generation) return;
         if (this.port === null) {
           throw new Error(`no free port in port_range [${manifest.http.portRange.join(', ')}]`);
         }
@@ -171,12 +174,20 @@ export class PluginSupervisor {
         log: this.deps.log,
       });
       this.runtime = runtime;
+      started = runtime;
       runtime.onDeath = (reason) => this.failed(gen, reason);
       await runtime.activate();
     } catch (error) {
       return this.failed(gen, `activate failed: ${reasonOf(error)}`);
     }
-    if (gen !== this.generation) return;
+    if (gen !== this.generation) {
+      // Stopped while activating: `stop` closed it if it took it; never leave it running.
+      if (started !== null && this.runtime === started) {
+        this.runtime = null;
+        started.terminate();
+      }
+      return;
+    }
     this.state = 'running';
     this.runningSince = Date.now();
     this.pumping = this.pump(gen);
