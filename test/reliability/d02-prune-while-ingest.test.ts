@@ -45,7 +45,12 @@ test('D2: prune and sanitize while ingesting recent events: no new event lost, o
       return 0;
     }
   };
-  const child = startVigil(box, ['ingest', live], { VIGIL_BATCH_EVENTS: '500' });
+  // Small batches on one thread: the ingest lasts long enough for maintenance to overlap it
+  // (in a worker thread it can be over before the first prune has started).
+  const child = startVigil(box, ['ingest', live], {
+    VIGIL_BATCH_EVENTS: '500',
+    VIGIL_INGEST_WORKER: 'never',
+  });
   const ingestState = { done: false };
   const ingest = finished(child).finally(() => (ingestState.done = true));
   await waitFor(
