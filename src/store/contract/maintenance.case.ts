@@ -325,6 +325,61 @@ export function describeMaintenance({ storeIt }: ContractContext): void {
     });
   });
 
+  describe('attributes shared by many events', () => {
+    const shared = { agent: 'droid-review', token: 'sk-secret-7' };
+    const sharedEvents = (prefix: string, n: number, from: string) =>
+      Array.from({ length: n }, (_, i) =>
+        makeEvent({ id: `${prefix}${i}`, ts: at(from) + i * 60_000, attrs: { ...shared } }),
+      );
+    const redact = (v: string) => v.replace(/sk-secret-\d/g, '[redacted]');
+
+    storeIt(
+      'read back, search and sanitize like any other, from every store',
+      async ({ store, reopen }) => {
+        const early = await reopen();
+        const events = sharedEvents('sh', 9, '10:00');
+        for (const batch of [events.slice(0, 1), events.slice(1, 4), events.slice(4)])
+          await store.ingest({ events: batch, checkpoints: [] });
+        const fromEarly = sharedEvents('ea', 2, '11:00');
+        await early.ingest({ events: fromEarly, checkpoints: [] });
+        expect((await store.queryEvents({})).events).toEqual([...events, ...fromEarly]);
+        expect(await store.countEvents({ text: 'sk-secret-7' })).toBe(11);
+        expect(await store.rewriteField('attrs', redact, { dryRun: true })).toEqual({
+          scanned: 11,
+          changed: 11,
+        });
+        expect(await store.rewriteField('attrs', redact, { dryRun: false })).toEqual({
+          scanned: 11,
+          changed: 11,
+        });
+        expect(await store.countEvents({ text: 'sk-secret-7' })).toBe(0);
+        expect(await store.countEvents({ text: '[redacted]' })).toBe(11);
+        // Both stores still write the original attributes as they are, not as redacted.
+        const later = [...sharedEvents('la', 3, '12:00'), ...sharedEvents('lb', 3, '13:00')];
+        await store.ingest({ events: later.slice(0, 3), checkpoints: [] });
+        await early.ingest({ events: later.slice(3), checkpoints: [] });
+        expect((await store.queryEvents({ since: at('12:00') })).events).toEqual(later);
+        expect(await store.countEvents({ text: 'sk-secret-7' })).toBe(6);
+        expect(await store.checkIntegrity()).toEqual(HEALTHY);
+      },
+    );
+
+    storeIt('survive a prune by another store', async ({ store, reopen }) => {
+      const other = await reopen();
+      const old = sharedEvents('po', 4, '09:00');
+      const kept = sharedEvents('pk', 2, '13:00');
+      await store.ingest({ events: old, checkpoints: [] });
+      await other.prune(at('12:00'), { dryRun: false });
+      await store.ingest({ events: kept, checkpoints: [] });
+      expect((await store.queryEvents({})).events).toEqual(kept);
+      await other.prune(at('14:00'), { dryRun: false });
+      const again = sharedEvents('pa', 3, '15:00');
+      await store.ingest({ events: again, checkpoints: [] });
+      expect((await other.queryEvents({})).events).toEqual(again);
+      expect(await other.checkIntegrity()).toEqual(HEALTHY);
+    });
+  });
+
   describe('checkIntegrity', () => {
     storeIt('is ok on an empty store', async ({ store }) => {
       expect(await store.checkIntegrity()).toEqual(HEALTHY);

@@ -143,6 +143,32 @@ CREATE TABLE checkpoints (
 CREATE INDEX checkpoints_inode ON checkpoints (dev, ino);
 `,
   },
+  {
+    version: 2,
+    description: 'interned attribute sets',
+    sql: `
+-- Attribute sets that repeat (the same agent, repo and branch on every line of a file) are
+-- stored once and referenced by events.attrs_id; events.attrs holds the others inline. An
+-- event has at most one of the two. Sets no event references are deleted by prune and
+-- sanitize, which then bump meta.attrs_epoch so that writers forget the ids they hold.
+CREATE TABLE attrs_sets (
+  attrs_id INTEGER PRIMARY KEY,
+  attrs TEXT NOT NULL UNIQUE
+);
+ALTER TABLE events ADD COLUMN attrs_id INTEGER;
+-- Events with their attributes resolved, for reading.
+CREATE VIEW events_a AS
+  SELECT seq, id, id_hash, type, kind, ts, session_id, task_id, phase, agent_role, model, status,
+    duration_ms, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, cost_usd, message,
+    source_id, source_line, source_offset,
+    coalesce(attrs, (SELECT a.attrs FROM attrs_sets a WHERE a.attrs_id = events.attrs_id)) AS attrs
+  FROM events;
+DROP VIEW events_v;
+CREATE VIEW events_v AS
+  SELECT e.*, s.adapter AS source_adapter, nullif(s.file, '') AS source_file
+  FROM events_a e JOIN sources s ON s.source_id = e.source_id;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

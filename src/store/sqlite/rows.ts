@@ -27,6 +27,7 @@ export const EVENT_COLUMNS = [
   'source_line',
   'source_offset',
   'attrs',
+  'attrs_id',
 ] as const;
 
 export interface EventRow {

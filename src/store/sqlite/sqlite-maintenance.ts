@@ -42,6 +42,7 @@ export function prune(db: SqliteDb, before: number, dryRun: boolean): Maintenanc
       'INSERT INTO prune_spanning SELECT session_id FROM sessions WHERE first_ts < ? AND last_ts >= ?',
     ).run(before, before);
     db.prepare('DELETE FROM events WHERE ts < ?').run(before);
+    if (events > 0) dropUnusedAttrSets(db);
     db.prepare(
       'DELETE FROM tasks WHERE span_last_ts < ? AND (status IS NOT NULL OR event_count = 0)',
     ).run(before);
@@ -87,7 +88,27 @@ export function prune(db: SqliteDb, before: number, dryRun: boolean): Maintenanc
   return dryRun ? db.transaction(run).deferred() : db.transaction(run).immediate();
 }
 
-/** Rewrites one text column of every event through `rewrite`, in one transaction. */
+/** Deletes attribute sets no event references, and tells writers to forget set ids. */
+function dropUnusedAttrSets(db: SqliteDb): void {
+  const dropped = db
+    .prepare(
+      'DELETE FROM attrs_sets WHERE attrs_id NOT IN (SELECT attrs_id FROM events WHERE attrs_id IS NOT NULL)',
+    )
+    .run().changes;
+  if (dropped > 0) bumpAttrsEpoch(db);
+}
+
+function bumpAttrsEpoch(db: SqliteDb): void {
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('attrs_epoch', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+  ).run();
+}
+
+/**
+ * Rewrites one text column of every event through `rewrite`, in one transaction. For attrs,
+ * an interned set that changes is written inline into the events that referenced it and the
+ * set is deleted, so the old text is gone from the database.
+ */
 export function rewriteField(
   db: SqliteDb,
   field: SanitizableField,
@@ -116,9 +137,54 @@ export function rewriteField(
       }
       last = rows[rows.length - 1]?.seq ?? last;
     }
+    if (column === 'attrs') {
+      const sets = rewriteAttrSets(db, rewrite, dryRun);
+      scanned += sets.scanned;
+      changed += sets.changed;
+    }
     return { scanned, changed };
   };
   return dryRun ? db.transaction(run).deferred() : db.transaction(run).immediate();
+}
+
+/** The interned half of `rewriteField('attrs', ...)`: counts are of events, not sets. */
+function rewriteAttrSets(
+  db: SqliteDb,
+  rewrite: (value: string) => string | null,
+  dryRun: boolean,
+): { scanned: number; changed: number } {
+  const refs = db
+    .prepare(
+      'SELECT attrs_id AS id, count(*) AS n FROM events WHERE attrs_id IS NOT NULL GROUP BY attrs_id',
+    )
+    .all() as { id: number; n: number }[];
+  if (refs.length === 0) return { scanned: 0, changed: 0 };
+  const textOf = db.prepare('SELECT attrs FROM attrs_sets WHERE attrs_id = ?').pluck();
+  let scanned = 0;
+  let changed = 0;
+  const rewritten: [number, string | null][] = [];
+  for (const { id, n } of refs) {
+    scanned += n;
+    const text = textOf.get(id) as string | undefined;
+    if (text === undefined) continue;
+    const next = rewrite(text);
+    if (next === text) continue;
+    changed += n;
+    rewritten.push([id, next]);
+  }
+  if (dryRun || rewritten.length === 0) return { scanned, changed };
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS attrs_rewrite (old INTEGER PRIMARY KEY, attrs TEXT)');
+  db.exec('DELETE FROM attrs_rewrite');
+  const add = db.prepare('INSERT INTO attrs_rewrite (old, attrs) VALUES (?, ?)');
+  for (const [id, next] of rewritten) add.run(id, next);
+  db.exec(`
+    UPDATE events SET attrs = (SELECT r.attrs FROM attrs_rewrite r WHERE r.old = events.attrs_id),
+        attrs_id = NULL
+      WHERE attrs_id IN (SELECT old FROM attrs_rewrite);
+    DELETE FROM attrs_sets WHERE attrs_id IN (SELECT old FROM attrs_rewrite);
+    DELETE FROM attrs_rewrite;`);
+  bumpAttrsEpoch(db);
+  return { scanned, changed };
 }
 
 /**
@@ -135,6 +201,13 @@ export function checkIntegrity(db: SqliteDb): { ok: boolean; problems: string[] 
     .pluck()
     .get() as number;
   if (dupes !== 0) problems.push(`${dupes} event ids stored more than once`);
+  const dangling = db
+    .prepare(
+      'SELECT count(*) FROM events WHERE attrs_id IS NOT NULL AND attrs_id NOT IN (SELECT attrs_id FROM attrs_sets)',
+    )
+    .pluck()
+    .get() as number;
+  if (dangling !== 0) problems.push(`${dangling} events refer to a missing attribute set`);
   const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
   const nextSeq = Number(
     db.prepare("SELECT value FROM meta WHERE key = 'next_seq'").pluck().get() ?? '1',

@@ -162,7 +162,7 @@ export function queryEvents(db: SqliteDb, q: EventQuery, spans?: Spans): EventPa
   }
   const order = desc ? 'DESC' : 'ASC';
   const rows = db
-    .prepare(`SELECT * FROM events ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
+    .prepare(`SELECT * FROM events_a ${where} ORDER BY ts ${order}, seq ${order} LIMIT ?`)
     .all(...params, limit + 1) as StoredEventRow[];
   const names = sourceNamesOf(db);
   const more = rows.length > limit;
@@ -191,7 +191,7 @@ export async function* iterateEvents(
 export function countEvents(db: SqliteDb, filter: EventFilter, spans?: Spans): number {
   const { sql, params } = whereOf(filter, spans);
   return db
-    .prepare(`SELECT count(*) FROM events ${sql}`)
+    .prepare(`SELECT count(*) FROM events_a ${sql}`)
     .pluck()
     .get(...params) as number;
 }
@@ -204,7 +204,7 @@ export function countByType(
   const { sql, params } = whereOf(filter, spans);
   return db
     .prepare(
-      `SELECT type, kind, count(*) AS count FROM events ${sql} GROUP BY type, kind ORDER BY count DESC, type`,
+      `SELECT type, kind, count(*) AS count FROM events_a ${sql} GROUP BY type, kind ORDER BY count DESC, type`,
     )
     .all(...params) as { type: string; kind: EventKind; count: number }[];
 }

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VigilError, type ErrorCode } from '../../core/errors.js';
 import { describeStoreContract, makeEvent } from '../contract/index.js';
 import type { Store } from '../types.js';
+import { MIGRATIONS } from './migrations.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 describeStoreContract('sqlite', async () => {
@@ -110,6 +111,74 @@ describe('SQLite store', () => {
     } finally {
       await reader.close();
     }
+  });
+});
+
+describe('SQLite attribute sets', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-attrs-'));
+    path = join(dir, 'vigil.db');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const shared = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      makeEvent({ id: `${prefix}-${i}`, attrs: { agent: 'droid', key: 'sk-secret-9' } }),
+    );
+
+  it('stores a repeated set once, and sanitize leaves no copy of the old text', async () => {
+    const store = createSqliteStore(path);
+    const unique = makeEvent({ id: 'u', attrs: { key: 'sk-secret-8' } });
+    await store.ingest({ events: [...shared('a', 50), unique], checkpoints: [] });
+    const db = new Database(path, { readonly: true });
+    const sets = () => db.prepare('SELECT attrs FROM attrs_sets').pluck().all();
+    const inline = () =>
+      db.prepare('SELECT count(*) FROM events WHERE attrs IS NOT NULL').pluck().get();
+    // The first sighting is stored inline, the 49 others share one set.
+    expect(sets()).toEqual(['{"agent":"droid","key":"sk-secret-9"}']);
+    expect(inline()).toBe(2);
+    await store.rewriteField('attrs', (v) => v.replace(/sk-secret-\d/g, '[redacted]'), {
+      dryRun: false,
+    });
+    expect(sets()).toEqual([]);
+    const leftovers = db
+      .prepare("SELECT count(*) FROM events WHERE attrs LIKE '%sk-secret%'")
+      .pluck()
+      .get();
+    expect(leftovers).toBe(0);
+    expect(await store.countEvents({ text: '[redacted]' })).toBe(51);
+    db.close();
+    await store.close();
+  });
+
+  it('prune deletes the sets only pruned events used', async () => {
+    const store = createSqliteStore(path);
+    await store.ingest({ events: shared('p', 10), checkpoints: [] });
+    await store.prune(Date.now(), { dryRun: false });
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM attrs_sets').pluck().get()).toBe(0);
+    db.close();
+    await store.close();
+  });
+
+  it('migrates a version 1 database and keeps its events', async () => {
+    const v1 = new Database(path);
+    v1.exec(MIGRATIONS[0]?.sql ?? '');
+    v1.exec(`INSERT INTO meta (key, value) VALUES ('schema_version', '1'), ('next_seq', '2');
+      INSERT INTO sources (source_id, adapter, file) VALUES (1, 'kpi', '/k.jsonl');
+      INSERT INTO events (seq, id, id_hash, type, kind, ts, source_id, attrs)
+        VALUES (1, 'old', 1, 'note', 'log', 1000, 1, '{"repo":"x"}');`);
+    v1.close();
+    const store = createSqliteStore(path);
+    expect((await store.queryEvents({})).events.map((e) => [e.id, e.attrs])).toEqual([
+      ['old', { repo: 'x' }],
+    ]);
+    await store.ingest({ events: shared('m', 3), checkpoints: [] });
+    expect(await store.countEvents({ text: 'droid' })).toBe(3);
+    await store.close();
   });
 });
 

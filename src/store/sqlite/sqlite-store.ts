@@ -61,7 +61,7 @@ export function createSqliteStore(
     },
     session: q.sessionSpanOf(db),
   };
-  const eventsAfterStmt = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const eventsAfterStmt = db.prepare('SELECT * FROM events_a WHERE seq > ? ORDER BY seq LIMIT ?');
   const lastSeqStmt = db.prepare('SELECT max(seq) FROM events').pluck();
   const cpByInode = db.prepare(
     'SELECT * FROM checkpoints WHERE dev = ? AND ino = ? ORDER BY updated_at DESC LIMIT 1',

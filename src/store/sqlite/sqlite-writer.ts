@@ -37,6 +37,13 @@ import {
   type WriterStatements,
 } from './writer-statements.js';
 
+/** Attribute JSON longer than this (UTF-16 units) is always stored inline. */
+const ATTRS_MAX_LENGTH = 1024;
+/** Interned attribute JSON a writer keeps in memory (bytes, approximately). */
+const ATTRS_CACHE_BYTES = 4 << 20;
+/** Once-seen attribute JSON a writer remembers before it starts over. */
+const ATTRS_SEEN_LIMIT = 2048;
+
 /**
  * The SQLite write path. One IMMEDIATE transaction per batch: dedupe, insert, fold tasks,
  * roll up, checkpoint. A kill at any moment leaves the batch wholly stored or wholly absent and
@@ -54,6 +61,12 @@ export class SqliteWriter {
   private tasksRowid = 0;
   /** (adapter, file) → source_id; a cache of the small sources table. */
   private sources: Map<string, number> | null = null;
+  /** Interned attribute sets: JSON → attrs_id, valid while meta.attrs_epoch is unchanged. */
+  private attrsIds = new Map<string, number>();
+  private attrsBytes = 0;
+  /** Attribute JSON seen once (stored inline): a second sight interns it. */
+  private attrsSeen = new Set<string>();
+  private attrsEpoch: unknown = undefined;
   /** State of the current dedupe probe (kept on the instance to avoid a closure per event). */
   private probeId = '';
   private probeValues: unknown[] = [];
@@ -148,6 +161,7 @@ export class SqliteWriter {
   /** Forgets the in-memory indexes (after a failed transaction or a prune); rebuilt on use. */
   resetIndexes(): void {
     this.sources = null;
+    this.forgetAttrs();
     this.ids = null;
     this.idsSeq = 0;
     this.tasks = null;
@@ -217,6 +231,35 @@ export class SqliteWriter {
     return this.tasks;
   }
 
+  private forgetAttrs(): void {
+    this.attrsIds.clear();
+    this.attrsSeen.clear();
+    this.attrsBytes = 0;
+    this.attrsEpoch = undefined;
+  }
+
+  /**
+   * The attrs_id of an attribute set worth sharing (seen before, and not too long), interning
+   * it if needed; null to store it inline. Memory stays bounded: at most ATTRS_CACHE_BYTES of
+   * interned JSON and ATTRS_SEEN_LIMIT of once-seen JSON are held.
+   */
+  private attrsIdOf(json: string): number | null {
+    const known = this.attrsIds.get(json);
+    if (known !== undefined) return known;
+    if (json.length > ATTRS_MAX_LENGTH || this.attrsBytes >= ATTRS_CACHE_BYTES) return null;
+    if (!this.attrsSeen.has(json)) {
+      if (this.attrsSeen.size >= ATTRS_SEEN_LIMIT) this.attrsSeen.clear();
+      this.attrsSeen.add(json);
+      return null;
+    }
+    this.attrsSeen.delete(json);
+    this.s.insertAttrs.run(json);
+    const id = this.s.attrsIdOf.get(json) as number;
+    this.attrsIds.set(json, id);
+    this.attrsBytes += json.length * 2;
+    return id;
+  }
+
   private sourceIdOf(adapter: string, file: string | null): number {
     if (this.sources === null) {
       this.sources = new Map();
@@ -254,6 +297,11 @@ export class SqliteWriter {
     const committed: number[] = [];
     let firstSeq: number | null = null;
     if (enc.count > 0) {
+      const epoch = this.s.getMeta.get('attrs_epoch');
+      if (epoch !== this.attrsEpoch) {
+        this.forgetAttrs();
+        this.attrsEpoch = epoch;
+      }
       const ids = this.syncIds();
       ids.reserve(enc.count);
       const v = enc.values;
@@ -300,7 +348,10 @@ export class SqliteWriter {
         params[p + 19] = lastSourceId;
         params[p + 20] = v[o + F.line];
         params[p + 21] = v[o + F.offset];
-        params[p + 22] = v[o + F.attrs];
+        const attrs = v[o + F.attrs] as string | null;
+        const attrsId = attrs === null ? null : this.attrsIdOf(attrs);
+        params[p + 22] = attrsId === null ? attrs : null;
+        params[p + 23] = attrsId;
         filled += 1;
         if (filled === ROWS_PER_INSERT) {
           // Spread, not an array: better-sqlite3 binds arguments about twice as fast as the
@@ -316,7 +367,8 @@ export class SqliteWriter {
         fold = createBatchFold();
         for (const i of committed) foldEncodedEvent(fold, v, i * STRIDE);
       }
-      for (let r = 0; r < filled; r++) this.s.insertOne.run(...params.slice(r * NCOL, (r + 1) * NCOL));
+      for (let r = 0; r < filled; r++)
+        this.s.insertOne.run(...params.slice(r * NCOL, (r + 1) * NCOL));
       this.probeValues = [];
       this.probePending = [];
       this.idsSeq = nextSeq - 1;

@@ -30,6 +30,8 @@ const STATEMENT_NAMES = [
   'upsertSession',
   'insertFacet',
   'upsertCheckpoint',
+  'insertAttrs',
+  'attrsIdOf',
   'getMeta',
   'setMeta',
 ] as const;
@@ -105,6 +107,10 @@ export function prepareWriterStatements(db: SqliteDb): WriterStatements {
     upsertCheckpoint:
       db.prepare(`INSERT OR REPLACE INTO checkpoints (path, adapter, dev, ino, offset, size, head_digest, head_length, lines, content_digest, updated_at)
         VALUES (@path, @adapter, @dev, @ino, @offset, @size, @headDigest, @headLength, @lines, @contentDigest, @updatedAt)`),
+    insertAttrs: db.prepare(
+      'INSERT INTO attrs_sets (attrs) VALUES (?) ON CONFLICT (attrs) DO NOTHING',
+    ),
+    attrsIdOf: db.prepare('SELECT attrs_id FROM attrs_sets WHERE attrs = ?').pluck(),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
