@@ -12,6 +12,8 @@ export type RejectFn = (line: number | null, reason: RejectReason, message: stri
 export type CommitFn = (
   events: readonly VigilEvent[] | EncodedEvents,
   checkpoint: Checkpoint,
+  /** See IngestBatch.expectedEvents. */
+  expectedEvents?: number,
 ) => Promise<void>;
 /** What a file was when it was opened. */
 export interface Identity {

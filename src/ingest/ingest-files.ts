@@ -213,11 +213,12 @@ async function ingestDescriptor(
     const commit = async (
       events: readonly VigilEvent[] | EncodedEvents,
       checkpoint: Checkpoint,
+      expectedEvents?: number,
     ) => {
       const r = await store.ingest(
         Array.isArray(events)
-          ? { events, checkpoints: [checkpoint] }
-          : { encoded: events as EncodedEvents, checkpoints: [checkpoint] },
+          ? { events, checkpoints: [checkpoint], expectedEvents }
+          : { encoded: events as EncodedEvents, checkpoints: [checkpoint], expectedEvents },
       );
       result.inserted += r.inserted;
       result.duplicates += r.duplicates;

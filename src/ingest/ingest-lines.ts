@@ -99,6 +99,7 @@ export async function ingestLines(
   let end = start.offset;
   let lines = start.lines;
   let cut = false;
+  let eventsSoFar = 0;
   for await (const batch of batches) {
     if (truncatedWhileRead(fd, head, batch.end)) {
       // Bytes read after a truncation are not this file's lines at these offsets: keep
@@ -108,7 +109,12 @@ export async function ingestLines(
       break;
     }
     for (const r of batch.rejects) reject(r.line, r.reason, r.message);
-    await commit(batch.encoded, checkpointAt(batch.end, batch.lines));
+    // Events still to come, at this file's bytes per event so far (lets the store size its
+    // dedupe index once for a big file).
+    const perEvent = (batch.end - start.offset) / Math.max(1, eventsSoFar + batch.encoded.count);
+    eventsSoFar += batch.encoded.count;
+    const expected = batch.encoded.count + Math.ceil((id.size - batch.end) / perEvent);
+    await commit(batch.encoded, checkpointAt(batch.end, batch.lines), expected);
     result.bytesRead += batch.end - end;
     end = batch.end;
     lines = batch.lines;

@@ -32,6 +32,11 @@ export interface IngestBatch {
   events?: readonly VigilEvent[];
   encoded?: EncodedEvents;
   checkpoints: readonly Checkpoint[];
+  /**
+   * About how many events this batch and the ones after it in the same ingest hold (an
+   * estimate): lets a store size its indexes once instead of growing them step by step.
+   */
+  expectedEvents?: number;
 }
 
 export interface IngestBatchResult {

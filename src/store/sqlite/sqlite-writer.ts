@@ -37,6 +37,8 @@ import {
   type WriterStatements,
 } from './writer-statements.js';
 
+/** Most events a writer reserves index room for ahead of time (IngestBatch.expectedEvents). */
+const MAX_RESERVE = 1 << 22;
 /** Attribute JSON longer than this (UTF-16 units) is always stored inline. */
 const ATTRS_MAX_LENGTH = 1024;
 /** Interned attribute JSON a writer keeps in memory (bytes, approximately). */
@@ -303,7 +305,8 @@ export class SqliteWriter {
         this.attrsEpoch = epoch;
       }
       const ids = this.syncIds();
-      ids.reserve(enc.count);
+      // A hint far beyond this batch is honoured only up to a bound (it is an estimate).
+      ids.reserve(Math.max(enc.count, Math.min(batch.expectedEvents ?? 0, MAX_RESERVE)));
       const v = enc.values;
       let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
       const startSeq = nextSeq;
