@@ -64,9 +64,39 @@ export interface EncodedEvents {
   fold?: BatchFold;
 }
 
+/**
+ * The previous flat attributes (keys and primitive values, in order) and their JSON: lines in
+ * a row often carry the same agent, repo and branch, and reusing one string saves the
+ * stringify and lets every later stage compare by reference.
+ */
+const lastAttrKeys: string[] = [];
+const lastAttrValues: unknown[] = [];
+let lastAttrJson: string | null = null;
+
 function attrsJson(attrs: Record<string, unknown>): string | null {
-  for (const _ in attrs) return JSON.stringify(attrs);
-  return null;
+  let n = 0;
+  let same = lastAttrJson !== null;
+  let flat = true;
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (typeof value === 'object' && value !== null) flat = false;
+    if (same && (lastAttrKeys[n] !== key || lastAttrValues[n] !== value)) same = false;
+    n += 1;
+  }
+  if (n === 0) return null;
+  if (same && flat && n === lastAttrKeys.length) return lastAttrJson;
+  const json = JSON.stringify(attrs);
+  lastAttrJson = null;
+  if (flat) {
+    lastAttrKeys.length = 0;
+    lastAttrValues.length = 0;
+    for (const key in attrs) {
+      lastAttrKeys.push(key);
+      lastAttrValues.push(attrs[key]);
+    }
+    lastAttrJson = json;
+  }
+  return json;
 }
 
 /**

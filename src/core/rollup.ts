@@ -83,25 +83,39 @@ export function taskContribution(task: TaskState): {
   c: RollupCounters;
 } {
   const c = zeroCounters();
-  if (task.eventCount === 0) return { hour: hourOf(task.spanFirstTs), model: task.model ?? '', c };
-  c.tasks = 1;
-  if (task.status === null) c.incomplete = 1;
+  addTaskContribution(c, task, 1);
+  return { hour: taskHour(task), model: task.model ?? '', c };
+}
+
+/** The rollup hour a task counts in (see taskContribution). */
+export function taskHour(task: TaskState): number {
+  return hourOf(task.eventCount === 0 ? task.spanFirstTs : taskBucketTs(task));
+}
+
+/**
+ * Adds `sign` × what `task` contributes to `into`, allocating nothing (the ingest path calls it
+ * once per task); its hour and model are `taskHour(task)` and `task.model ?? ''`.
+ */
+export function addTaskContribution(into: RollupCounters, task: TaskState, sign: number): void {
+  if (task.eventCount === 0) return;
+  into.tasks += sign;
+  const status = task.status;
+  if (status === null) into.incomplete += sign;
   else {
-    c.ended = 1;
-    if (task.status === 'success') c.success = 1;
-    else if (task.status === 'failure') c.failure = 1;
-    else if (task.status === 'timeout') c.timeout = 1;
+    into.ended += sign;
+    if (status === 'success') into.success += sign;
+    else if (status === 'failure') into.failure += sign;
+    else if (status === 'timeout') into.timeout += sign;
+    if (task.durationMs !== null) {
+      into.durationSumMs += sign * task.durationMs;
+      into.durationCount += sign;
+    }
   }
-  if (task.durationMs !== null && task.status !== null) {
-    c.durationSumMs = task.durationMs;
-    c.durationCount = 1;
-  }
-  c.tokensIn = task.tokensIn;
-  c.tokensOut = task.tokensOut;
-  c.tokensCacheRead = task.tokensCacheRead;
-  c.tokensCacheWrite = task.tokensCacheWrite;
-  c.costReportedUsd = task.costUsd ?? 0;
-  return { hour: hourOf(taskBucketTs(task)), model: task.model ?? '', c };
+  into.tokensIn += sign * task.tokensIn;
+  into.tokensOut += sign * task.tokensOut;
+  into.tokensCacheRead += sign * task.tokensCacheRead;
+  into.tokensCacheWrite += sign * task.tokensCacheWrite;
+  into.costReportedUsd += sign * (task.costUsd ?? 0);
 }
 
 /**

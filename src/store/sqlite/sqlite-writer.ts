@@ -11,7 +11,6 @@ import {
 } from '../../core/encoded.js';
 import type { VigilEvent } from '../../core/event.js';
 import {
-  addRollupDelta,
   createBatchFold,
   foldEncodedEvent,
   type BatchFold,
@@ -20,8 +19,9 @@ import {
 import { hash53 } from '../../core/hash.js';
 import {
   addCounters,
+  addTaskContribution,
   ROLLUP_FIELDS,
-  taskContribution,
+  taskHour,
   zeroCounters,
   type RollupCounters,
 } from '../../core/rollup.js';
@@ -81,6 +81,9 @@ export class SqliteWriter {
     }
     return this.s.eventIdBySeq.get(seq) === this.probeId;
   };
+  private probeTaskId = '';
+  private readonly confirmTaskId = (rowid: number): boolean =>
+    this.s.taskIdByRowid.get(rowid) === this.probeTaskId;
   private readonly s: WriterStatements;
 
   private idsDirty = false;
@@ -410,44 +413,64 @@ export class SqliteWriter {
     let nextRowid = Number(this.s.getMeta.get('next_task_rowid') ?? '1');
     const fresh: unknown[] = [];
     let freshRows = 0;
+    // Tasks of a batch mostly share an hour: their rollup rows are looked up by model within
+    // the current hour, without building a key per task.
+    let hour = Number.NaN;
+    const ofHour = new Map<string, RollupCounters>();
+    const counters = (h: number, model: string): RollupCounters => {
+      if (h !== hour) {
+        hour = h;
+        ofHour.clear();
+      }
+      let c = ofHour.get(model);
+      if (c === undefined) {
+        const key = `${h}\u0000${model}`;
+        c = rollup.get(key);
+        if (c === undefined) {
+          c = zeroCounters();
+          rollup.set(key, c);
+        }
+        ofHour.set(model, c);
+      }
+      return c;
+    };
     for (const [taskId, t] of tasks) {
       const keyHash = hash53(taskId);
-      const rowid = index.find(keyHash, (r) => this.s.taskIdByRowid.get(r) === taskId);
+      this.probeTaskId = taskId;
+      const rowid = index.find(keyHash, this.confirmTaskId);
       const row =
         rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
-      const before = row ? taskFromRow(row) : null;
-      const after = before ? mergeTasks(before, t) : t;
-      if (before) {
-        const old = taskContribution(before);
-        addRollupDelta(rollup, old.hour, old.model, old.c, -1);
+      let a = t;
+      if (row !== undefined) {
+        const before = taskFromRow(row);
+        addTaskContribution(counters(taskHour(before), before.model ?? ''), before, -1);
+        a = mergeTasks(before, t);
       }
-      const now = taskContribution(after);
-      addRollupDelta(rollup, now.hour, now.model, now.c, 1);
-      const a = after;
-      const values = [
-        taskId,
-        keyHash,
-        a.model,
-        a.sessionId,
-        a.startedTs,
-        a.endedTs,
-        a.status,
-        a.attempts,
-        a.durationMs,
-        a.tokensIn,
-        a.tokensOut,
-        a.tokensCacheRead,
-        a.tokensCacheWrite,
-        a.costUsd,
-        a.firstTs,
-        a.eventCount,
-        taskBucketTs(a),
-        a.spanFirstTs,
-        a.spanLastTs,
-        rowid ?? nextRowid,
-      ];
+      addTaskContribution(counters(taskHour(a), a.model ?? ''), a, 1);
+      const bucket = taskBucketTs(a);
       if (rowid === null) {
-        for (const x of values) fresh.push(x);
+        fresh.push(
+          taskId,
+          keyHash,
+          a.model,
+          a.sessionId,
+          a.startedTs,
+          a.endedTs,
+          a.status,
+          a.attempts,
+          a.durationMs,
+          a.tokensIn,
+          a.tokensOut,
+          a.tokensCacheRead,
+          a.tokensCacheWrite,
+          a.costUsd,
+          a.firstTs,
+          a.eventCount,
+          bucket,
+          a.spanFirstTs,
+          a.spanLastTs,
+          nextRowid,
+        );
         freshRows += 1;
         if (freshRows === ROWS_PER_INSERT) {
           this.s.insertTasks.run(...fresh);
@@ -459,7 +482,28 @@ export class SqliteWriter {
         this.tasksRowid = nextRowid;
         nextRowid += 1;
       } else {
-        this.s.updateTask.run(...values);
+        this.s.updateTask.run(
+          taskId,
+          keyHash,
+          a.model,
+          a.sessionId,
+          a.startedTs,
+          a.endedTs,
+          a.status,
+          a.attempts,
+          a.durationMs,
+          a.tokensIn,
+          a.tokensOut,
+          a.tokensCacheRead,
+          a.tokensCacheWrite,
+          a.costUsd,
+          a.firstTs,
+          a.eventCount,
+          bucket,
+          a.spanFirstTs,
+          a.spanLastTs,
+          rowid,
+        );
       }
     }
     const width = fresh.length / Math.max(freshRows, 1);
