@@ -413,6 +413,7 @@ export class SqliteWriter {
     let nextRowid = Number(this.s.getMeta.get('next_task_rowid') ?? '1');
     const fresh: unknown[] = [];
     let freshRows = 0;
+    const row: unknown[] = new Array(TASK_ROW_WIDTH);
     // Tasks of a batch mostly share an hour: their rollup rows are looked up by model within
     // the current hour, without building a key per task.
     let hour = Number.NaN;
@@ -438,39 +439,18 @@ export class SqliteWriter {
       const keyHash = hash53(taskId);
       this.probeTaskId = taskId;
       const rowid = index.find(keyHash, this.confirmTaskId);
-      const row =
+      const stored =
         rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
       let a = t;
-      if (row !== undefined) {
-        const before = taskFromRow(row);
+      if (stored !== undefined) {
+        const before = taskFromRow(stored);
         addTaskContribution(counters(taskHour(before), before.model ?? ''), before, -1);
         a = mergeTasks(before, t);
       }
       addTaskContribution(counters(taskHour(a), a.model ?? ''), a, 1);
-      const bucket = taskBucketTs(a);
+      fillTaskRow(row, taskId, keyHash, a, rowid ?? nextRowid);
       if (rowid === null) {
-        fresh.push(
-          taskId,
-          keyHash,
-          a.model,
-          a.sessionId,
-          a.startedTs,
-          a.endedTs,
-          a.status,
-          a.attempts,
-          a.durationMs,
-          a.tokensIn,
-          a.tokensOut,
-          a.tokensCacheRead,
-          a.tokensCacheWrite,
-          a.costUsd,
-          a.firstTs,
-          a.eventCount,
-          bucket,
-          a.spanFirstTs,
-          a.spanLastTs,
-          nextRowid,
-        );
+        fresh.push(...row);
         freshRows += 1;
         if (freshRows === ROWS_PER_INSERT) {
           this.s.insertTasks.run(...fresh);
@@ -482,28 +462,7 @@ export class SqliteWriter {
         this.tasksRowid = nextRowid;
         nextRowid += 1;
       } else {
-        this.s.updateTask.run(
-          taskId,
-          keyHash,
-          a.model,
-          a.sessionId,
-          a.startedTs,
-          a.endedTs,
-          a.status,
-          a.attempts,
-          a.durationMs,
-          a.tokensIn,
-          a.tokensOut,
-          a.tokensCacheRead,
-          a.tokensCacheWrite,
-          a.costUsd,
-          a.firstTs,
-          a.eventCount,
-          bucket,
-          a.spanFirstTs,
-          a.spanLastTs,
-          rowid,
-        );
+        this.s.updateTask.run(...row);
       }
     }
     const width = fresh.length / Math.max(freshRows, 1);
@@ -540,6 +499,39 @@ export class SqliteWriter {
       for (const adapter of s.adapters) this.s.insertFacet.run(id, 'adapter', adapter);
     }
   }
+}
+
+/** Values bound per task row: the columns of `insertTask`, then the rowid. */
+const TASK_ROW_WIDTH = 20;
+
+/** Fills `out` with the values of a task row, in `insertTask`/`updateTask` order. */
+function fillTaskRow(
+  out: unknown[],
+  taskId: string,
+  keyHash: number,
+  a: TaskState,
+  rowid: number,
+): void {
+  out[0] = taskId;
+  out[1] = keyHash;
+  out[2] = a.model;
+  out[3] = a.sessionId;
+  out[4] = a.startedTs;
+  out[5] = a.endedTs;
+  out[6] = a.status;
+  out[7] = a.attempts;
+  out[8] = a.durationMs;
+  out[9] = a.tokensIn;
+  out[10] = a.tokensOut;
+  out[11] = a.tokensCacheRead;
+  out[12] = a.tokensCacheWrite;
+  out[13] = a.costUsd;
+  out[14] = a.firstTs;
+  out[15] = a.eventCount;
+  out[16] = taskBucketTs(a);
+  out[17] = a.spanFirstTs;
+  out[18] = a.spanLastTs;
+  out[19] = rowid;
 }
 
 /** A copy of a fold's rollup deltas: the fold itself is left as the batch gave it. */
