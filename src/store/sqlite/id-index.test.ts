@@ -34,6 +34,25 @@ describe('IdIndex', () => {
     expect(h.find('id-200000')).toBeNull();
   });
 
+  it('findOrInsert finds a stored id, and otherwise stores the new seq once', () => {
+    const index = new IdIndex(1);
+    const rows: string[] = [''];
+    const probe = (id: string, hash = hash53(id)) => {
+      const seq = rows.length;
+      const found = index.findOrInsert(hash, seq, (s) => rows[s] === id);
+      if (found === null) rows.push(id);
+      return found;
+    };
+    for (let i = 0; i < 5_000; i++) expect(probe(`id-${i}`)).toBeNull();
+    expect(index.size).toBe(5_000);
+    for (let i = 0; i < 5_000; i += 7) expect(probe(`id-${i}`)).toBe(i + 1);
+    // Same hash, another id: confirmed false, so stored beside the first.
+    expect(probe('other', hash53('id-3'))).toBeNull();
+    expect(probe('other', hash53('id-3'))).toBe(5_001);
+    expect(probe('id-3')).toBe(4);
+    expect(index.size).toBe(5_001);
+  });
+
   it('asks confirm only about slots with an equal hash and returns the confirmed seq', () => {
     const index = new IdIndex(4);
     index.insert(7, 100);

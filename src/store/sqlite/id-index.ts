@@ -61,6 +61,29 @@ export class IdIndex {
     }
   }
 
+  /**
+   * One probe for both: the seq of the event whose hash is `hash` and for which `confirm(seq)`
+   * holds, or else null after inserting `seq` under `hash` (in the empty slot the probe ended
+   * on).
+   */
+  findOrInsert(hash: number, seq: number, confirm: (seq: number) => boolean): number | null {
+    if (seq < 1) throw new RangeError(`IdIndex: seq ${seq} is not a row id (they start at 1)`);
+    if (this.used + 1 > this.keys.length * LOAD) this.grow();
+    const mask = this.keys.length - 1;
+    const key = hash >>> 0;
+    let i = key & mask;
+    for (;;) {
+      const found = this.seqs[i] as number;
+      if (found === 0) break;
+      if (this.keys[i] === key && confirm(found)) return found;
+      i = (i + 1) & mask;
+    }
+    this.keys[i] = key;
+    this.seqs[i] = seq;
+    this.used += 1;
+    return null;
+  }
+
   /** Grows ahead of time so that `more` inserts need no rehash midway. */
   reserve(more: number): void {
     while (this.used + more > this.keys.length * LOAD) this.grow();

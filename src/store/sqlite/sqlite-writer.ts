@@ -313,9 +313,9 @@ export class SqliteWriter {
       const v = enc.values;
       let nextSeq = Number(this.s.getMeta.get('next_seq') ?? '1');
       const startSeq = nextSeq;
-      const pending: number[] = [];
       this.probeValues = v;
-      this.probePending = pending;
+      // Indexes (into the batch) of the events stored so far, in seq order.
+      this.probePending = committed;
       this.probeFirstSeq = nextSeq;
       const params: unknown[] = new Array(ROWS_PER_INSERT * NCOL);
       let filled = 0;
@@ -330,15 +330,13 @@ export class SqliteWriter {
         const o = i * STRIDE;
         this.probeId = v[o] as string;
         const hash = v[o + F.idHash] as number;
-        const seq = ids.find(hash, this.confirmId);
+        const seq = ids.findOrInsert(hash, nextSeq, this.confirmId);
         if (seq !== null) {
           duplicates += 1;
           if (this.storedBodyHash(seq, enc) !== encodedBodyHash(enc, i)) conflicts += 1;
           continue;
         }
         const newSeq = nextSeq++;
-        ids.insert(hash, newSeq);
-        pending.push(i);
         const adapter = v[o + F.adapter] as string;
         const file = v[o + F.file] as string | null;
         if (adapter !== lastAdapter || file !== lastFile) {
