@@ -51,6 +51,17 @@ async function main() {
   const first = await vigil(dataDir, ['ingest', file, '--json']);
   const r1 = JSON.parse(first.stdout);
   if (r1.inserted !== N) throw new Error(`expected ${N} inserted, got ${r1.inserted}`);
+  const dbBytes = statSync(join(dataDir, 'vigil.db')).size;
+  // Two more runs into stores of their own: the figure is the median of three, since one run on
+  // a shared machine can land anywhere in a wide spread.
+  const ingests = [r1];
+  for (let i = 0; i < 2; i++) {
+    log(`ingest (empty store), run ${i + 2} of 3...`);
+    const dir = join(work, `data-again-${i}`);
+    ingests.push(JSON.parse((await vigil(dir, ['ingest', file, '--json'])).stdout));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ingestSeconds = median(ingests.map((r) => r.seconds));
 
   log('ingest on one thread (parse_worker = never), into a separate store...');
   const workerDir = join(work, 'data-worker');
@@ -138,14 +149,13 @@ async function main() {
   const db = new Database(join(dataDir, 'vigil.db'), { readonly: true });
   const sqliteVersion = db.prepare('select sqlite_version()').pluck().get();
   db.close();
-  const dbBytes = statSync(join(dataDir, 'vigil.db')).size;
-  const rate1 = r1.inserted / r1.seconds;
-  const rss = r1.peak_rss_bytes / (1 << 20);
+  const rate1 = N / ingestSeconds;
+  const rss = Math.max(...ingests.map((r) => r.peak_rss_bytes)) / (1 << 20);
   const rerun = median(reruns);
   const targets = [
     [
       'Ingest, 1M events, empty store',
-      `${fmt(rate1)} events/s (${fmt(r1.seconds, 2)} s)`,
+      `${fmt(rate1)} events/s (${fmt(ingestSeconds, 2)} s, median of 3)`,
       '>= 200,000 events/s',
       rate1 >= 200_000,
     ],
@@ -167,7 +177,12 @@ async function main() {
       '<= 50 ms',
       sumAll <= 50,
     ],
-    ['Peak RSS during the 1M ingest', `${fmt(rss)} MiB`, '<= 250 MB', rss * 1.048576 <= 250],
+    [
+      'Peak RSS during the 1M ingest',
+      `${fmt(rss)} MiB (highest of the 3 runs)`,
+      '<= 250 MB',
+      rss * 1.048576 <= 250,
+    ],
     [
       'File append → SSE receipt, 1 client, 1,000 lines/s',
       `p50 ${fmt(live.one.p50, 2)} ms, p99 ${fmt(live.one.p99, 2)} ms (${fmt(live.one.n)} lines)`,
@@ -245,7 +260,8 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
   random UUID event ids), ${fmt(gen.bytes / 1e6, 1)} MB of JSONL (bench/generate-kpi.mjs).
 - Ingest is the whole pipeline, from \`vigil ingest FILE\` as a process: read, split, parse,
   validate (the KPI tracker schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
-  ${fmt(r1.inserted)} events stored in ${fmt(r1.seconds, 2)} s; database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
+  ${fmt(N)} events stored in ${ingests.map((r) => fmt(r.seconds, 2)).join(', ')} s (three runs,
+  each into an empty store); database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
   By default (\`[ingest] parse_worker = "auto"\`) a file this size is parsed in a worker thread
   while the main thread writes.
 - On one thread (\`[ingest] parse_worker = "never"\`): ${fmt(rw.inserted / rw.seconds)} events/s,
