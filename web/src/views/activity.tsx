@@ -4,6 +4,7 @@ import { getJson } from '../lib/api';
 import { formatDurationMs, formatNumber, formatTime, formatUsd } from '../lib/format';
 import { useLiveEvents } from '../lib/live';
 import { buildHash, Kpi, ViewFrame, type ViewProps, type ViewState } from '../lib/view';
+import { EVENT_KINDS } from '../lib/vocabulary';
 import {
   addInitial,
   addLive,
@@ -13,7 +14,7 @@ import {
   type FeedState,
 } from './activity-feed';
 import { EventDetail, StatusBadge, type EventPage, type EventRecord } from './explorer-detail';
-import { EVENT_KINDS, SelectFilter } from './explorer-filters';
+import { SelectFilter } from './explorer-filters';
 
 /** How many recent events fill the feed when the view opens. */
 const INITIAL_FILL = 50;

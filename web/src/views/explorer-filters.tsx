@@ -2,61 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { getJson } from '../lib/api';
 
-/** Normalised kinds, as `/api/events?kind=` accepts them (src/core/vocabulary.ts). */
-export const EVENT_KINDS = [
-  'task',
-  'llm_call',
-  'agent',
-  'review',
-  'gate',
-  'phase',
-  'session',
-  'board',
-  'bypass',
-  'knowledge',
-  'resolution',
-  'artifact',
-  'verification',
-  'command',
-  'workflow',
-  'resource',
-  'log',
-] as const;
-
-/** Normalised statuses, as `/api/events?status=` accepts them. */
-export const EVENT_STATUSES = [
-  'started',
-  'success',
-  'failure',
-  'timeout',
-  'skipped',
-  'cancelled',
-  'retrying',
-  'blocked',
-  'warned',
-  'unknown',
-] as const;
-
-/** The adapters `vigil formats` lists (plugins may add more: the field takes any name). */
-export const ADAPTERS = [
-  'kpi',
-  'token-usage',
-  'agent-events',
-  'wfc-session',
-  'wfc-events',
-  'wfc-workflow',
-  'wfc-aggregate',
-  'wfc-review',
-  'wfc-bypass',
-  'wfc-knowledge',
-  'wvo-analytics',
-  'wvo-resolution',
-  'wvo-usage',
-  'wvo-telemetry',
-  'task-board',
-  'vigil',
-] as const;
-
 /** The explorer's own filters (URL parameters); time, model, session and role are the shell's. */
 export const LOCAL_FILTERS = ['q', 'type', 'kind', 'status', 'phase', 'task', 'adapter'] as const;
 export type LocalFilter = (typeof LOCAL_FILTERS)[number];

@@ -3,6 +3,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { useApi, type ApiParams } from '../lib/api';
 import { formatDurationMs, formatNumber, formatTime, formatUsd } from '../lib/format';
 import { DataTable, ViewFrame, type Column, type ViewProps, type ViewState } from '../lib/view';
+import { ADAPTERS, EVENT_KINDS, EVENT_STATUSES } from '../lib/vocabulary';
 import {
   clip,
   EventDetail,
@@ -10,15 +11,7 @@ import {
   type EventPage,
   type EventRecord,
 } from './explorer-detail';
-import {
-  ADAPTERS,
-  EVENT_KINDS,
-  EVENT_STATUSES,
-  LOCAL_FILTERS,
-  SelectFilter,
-  suggestTypes,
-  TextFilter,
-} from './explorer-filters';
+import { LOCAL_FILTERS, SelectFilter, suggestTypes, TextFilter } from './explorer-filters';
 
 const PAGE_SIZES = [20, 50, 100, 200, 500, 1000] as const;
 const DEFAULT_PAGE_SIZE = 50;
