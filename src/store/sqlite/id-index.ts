@@ -2,9 +2,9 @@
 const LOAD = 0.7;
 
 /**
- * An open-addressing hash index from an id's hash to the event's seq, in two typed arrays: the
- * low 32 bits of the 53-bit hash and the seq (8 bytes a slot, at most 70% full: about 12 bytes
- * an event). It replaces a UNIQUE index on random ids, whose random B-tree inserts dirty a page
+ * An open-addressing hash index from an id's hash to the event's seq, in one typed array of
+ * (low 32 bits of the 53-bit hash, seq) pairs, so that a probe touches one cache line (8 bytes
+ * a slot, at most 70% full: about 12 bytes an event). It replaces a UNIQUE index on random ids, whose random B-tree inserts dirty a page
  * per event and slow ingest as the store grows.
  *
  * Lookups take a `confirm(seq)` callback that compares the full id, so equal hashes of
@@ -13,50 +13,52 @@ const LOAD = 0.7;
  * million events, and a third of the memory. Seqs start at 1: 0 marks an empty slot.
  */
 export class IdIndex {
-  private keys: Uint32Array;
-  private seqs: Uint32Array;
+  /** Slot i is (slots[2i], slots[2i+1]) = (low 32 bits of the hash, seq): one cache line. */
+  private slots: Uint32Array;
+  private capacity: number;
   private used = 0;
 
   constructor(capacity = 1 << 16) {
     let cap = 1 << 10;
     while (cap * LOAD < capacity) cap *= 2;
-    this.keys = new Uint32Array(cap);
-    this.seqs = new Uint32Array(cap);
+    this.capacity = cap;
+    this.slots = new Uint32Array(cap * 2);
   }
 
   get size(): number {
     return this.used;
   }
 
-  /** The raw arrays, for snapshots. */
-  internals(): { keys: Uint32Array; seqs: Uint32Array; used: number } {
-    return { keys: this.keys, seqs: this.seqs, used: this.used };
+  /** The raw slots (hash, seq pairs), for snapshots. */
+  internals(): { slots: Uint32Array; used: number } {
+    return { slots: this.slots, used: this.used };
   }
 
-  /** An index over arrays from a snapshot. */
-  static fromInternals(keys: Uint32Array, seqs: Uint32Array, used: number): IdIndex {
+  /** An index over the slots of a snapshot (their length a power of two, times two). */
+  static fromInternals(slots: Uint32Array, used: number): IdIndex {
     const index = new IdIndex(0);
-    index.keys = keys;
-    index.seqs = seqs;
+    index.slots = slots;
+    index.capacity = slots.length / 2;
     index.used = used;
     return index;
   }
 
   /** Bytes held by the index. */
   get byteLength(): number {
-    return this.keys.byteLength + this.seqs.byteLength;
+    return this.slots.byteLength;
   }
 
   /** The seq of the event whose hash is `hash` and for which `confirm(seq)` holds, or null. */
   find(hash: number, confirm: (seq: number) => boolean): number | null {
-    const mask = this.keys.length - 1;
+    const slots = this.slots;
+    const mask = this.capacity - 1;
     // The low 32 bits of the hash are well mixed (one full lane of cyrb53).
     const key = hash >>> 0;
     let i = key & mask;
     for (;;) {
-      const seq = this.seqs[i] as number;
+      const seq = slots[2 * i + 1] as number;
       if (seq === 0) return null;
-      if (this.keys[i] === key && confirm(seq)) return seq;
+      if (slots[2 * i] === key && confirm(seq)) return seq;
       i = (i + 1) & mask;
     }
   }
@@ -68,56 +70,60 @@ export class IdIndex {
    */
   findOrInsert(hash: number, seq: number, confirm: (seq: number) => boolean): number | null {
     if (seq < 1) throw new RangeError(`IdIndex: seq ${seq} is not a row id (they start at 1)`);
-    if (this.used + 1 > this.keys.length * LOAD) this.grow();
-    const mask = this.keys.length - 1;
+    if (this.used + 1 > this.capacity * LOAD) this.grow();
+    const slots = this.slots;
+    const mask = this.capacity - 1;
     const key = hash >>> 0;
     let i = key & mask;
     for (;;) {
-      const found = this.seqs[i] as number;
+      const found = slots[2 * i + 1] as number;
       if (found === 0) break;
-      if (this.keys[i] === key && confirm(found)) return found;
+      if (slots[2 * i] === key && confirm(found)) return found;
       i = (i + 1) & mask;
     }
-    this.keys[i] = key;
-    this.seqs[i] = seq;
+    slots[2 * i] = key;
+    slots[2 * i + 1] = seq;
     this.used += 1;
     return null;
   }
 
   /** Grows ahead of time so that `more` inserts need no rehash midway. */
   reserve(more: number): void {
-    while (this.used + more > this.keys.length * LOAD) this.grow();
+    while (this.used + more > this.capacity * LOAD) this.grow();
   }
 
   insert(hash: number, seq: number): void {
     if (seq < 1) throw new RangeError(`IdIndex: seq ${seq} is not a row id (they start at 1)`);
-    if (this.used + 1 > this.keys.length * LOAD) this.grow();
+    if (this.used + 1 > this.capacity * LOAD) this.grow();
     this.place(hash >>> 0, seq);
     this.used += 1;
   }
 
   private place(key: number, seq: number): void {
-    const mask = this.keys.length - 1;
+    const slots = this.slots;
+    const mask = this.capacity - 1;
     let i = key & mask;
-    while (this.seqs[i] !== 0) i = (i + 1) & mask;
-    this.keys[i] = key;
-    this.seqs[i] = seq;
+    while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = key;
+    slots[2 * i + 1] = seq;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldSeqs = this.seqs;
-    this.keys = new Uint32Array(oldKeys.length * 2);
-    this.seqs = new Uint32Array(oldKeys.length * 2);
-    for (let i = 0; i < oldKeys.length; i++) {
-      const seq = oldSeqs[i] as number;
-      if (seq !== 0) this.place(oldKeys[i] as number, seq);
+    const old = this.slots;
+    this.capacity *= 2;
+    this.slots = new Uint32Array(this.capacity * 2);
+    for (let i = 0; i < old.length; i += 2) {
+      const seq = old[i + 1] as number;
+      if (seq !== 0) this.place(old[i] as number, seq);
     }
   }
 }
 
-/** "VID2": 32-bit keys (a "VIDX" snapshot, with 53-bit ones, is rebuilt from the table). */
-const SNAPSHOT_MAGIC = 0x56494432;
+/**
+ * "VID3": interleaved (hash, seq) slots. Snapshots of earlier layouts ("VIDX" with 53-bit
+ * hashes, "VID2" with separate arrays) are rebuilt from the table once.
+ */
+const SNAPSHOT_MAGIC = 0x56494433;
 const HEADER_BYTES = 40;
 
 /** What a snapshot says it covers: the store it belongs to and the last row folded in. */
@@ -133,19 +139,15 @@ export interface SnapshotHeader {
  * load it instead of rescanning the table, and catch up only the rows after `lastRow`.
  */
 export function snapshotIndex(index: IdIndex, header: SnapshotHeader): Buffer {
-  const { keys, seqs, used } = index.internals();
-  const buf = Buffer.alloc(HEADER_BYTES + keys.byteLength + seqs.byteLength);
+  const { slots, used } = index.internals();
+  const buf = Buffer.alloc(HEADER_BYTES + slots.byteLength);
   buf.writeUInt32LE(SNAPSHOT_MAGIC, 0);
-  buf.writeUInt32LE(keys.length, 4);
+  buf.writeUInt32LE(slots.length / 2, 4);
   buf.writeDoubleLE(used, 8);
   buf.writeDoubleLE(header.storeTag, 16);
   buf.writeDoubleLE(header.lastRow, 24);
   buf.writeDoubleLE(header.lastHash, 32);
-  Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength).copy(buf, HEADER_BYTES);
-  Buffer.from(seqs.buffer, seqs.byteOffset, seqs.byteLength).copy(
-    buf,
-    HEADER_BYTES + keys.byteLength,
-  );
+  Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength).copy(buf, HEADER_BYTES);
   return buf;
 }
 
@@ -156,15 +158,13 @@ export function loadIndexSnapshot(buf: Buffer): { index: IdIndex; header: Snapsh
   const used = buf.readDoubleLE(8);
   if (cap < 1024 || (cap & (cap - 1)) !== 0 || buf.length !== HEADER_BYTES + cap * 8) return null;
   if (!Number.isSafeInteger(used) || used < 0 || used > cap) return null;
-  const keys = new Uint32Array(cap);
-  const seqs = new Uint32Array(cap);
-  Buffer.from(keys.buffer).set(buf.subarray(HEADER_BYTES, HEADER_BYTES + cap * 4));
-  Buffer.from(seqs.buffer).set(buf.subarray(HEADER_BYTES + cap * 4));
+  const slots = new Uint32Array(cap * 2);
+  Buffer.from(slots.buffer).set(buf.subarray(HEADER_BYTES));
   const header = {
     storeTag: buf.readDoubleLE(16),
     lastRow: buf.readDoubleLE(24),
     lastHash: buf.readDoubleLE(32),
   };
   if (!Number.isSafeInteger(header.lastRow) || header.lastRow < 0) return null;
-  return { index: IdIndex.fromInternals(keys, seqs, used), header };
+  return { index: IdIndex.fromInternals(slots, used), header };
 }

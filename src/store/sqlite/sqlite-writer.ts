@@ -436,7 +436,8 @@ export class SqliteWriter {
     for (const [taskId, t] of tasks) {
       const keyHash = hash53(taskId);
       this.probeTaskId = taskId;
-      const rowid = index.find(keyHash, this.confirmTaskId);
+      // A new task is placed in the index under nextRowid by the same probe.
+      const rowid = index.findOrInsert(keyHash, nextRowid, this.confirmTaskId);
       const stored =
         rowid === null ? undefined : (this.s.taskByRowid.get(rowid) as TaskRow | undefined);
       let a = t;
@@ -455,7 +456,6 @@ export class SqliteWriter {
           fresh.length = 0;
           freshRows = 0;
         }
-        index.insert(keyHash, nextRowid);
         this.tasksDirty = true;
         this.tasksRowid = nextRowid;
         nextRowid += 1;
