@@ -1,5 +1,5 @@
 // `npm run bench`: reproduces every figure in docs/BENCHMARKS.md on this machine and rewrites it.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n, d = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/**
+ * Flushes what earlier steps wrote (the generated file, a previous store) to disk, so that the
+ * kernel's writeback of it does not run during, and count against, the next timed ingest.
+ */
+function settle() {
+  execFileSync('sync');
+}
+
 async function vigil(dataDir, args, env = {}) {
   const t0 = performance.now();
   const { stdout } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], {
@@ -48,6 +56,7 @@ async function main() {
   const gen = await generateKpi(file, N, { start, days: 30 });
 
   log('ingest (empty store)...');
+  settle();
   const first = await vigil(dataDir, ['ingest', file, '--json']);
   const r1 = JSON.parse(first.stdout);
   if (r1.inserted !== N) throw new Error(`expected ${N} inserted, got ${r1.inserted}`);
@@ -58,6 +67,7 @@ async function main() {
   for (let i = 0; i < 2; i++) {
     log(`ingest (empty store), run ${i + 2} of 3...`);
     const dir = join(work, `data-again-${i}`);
+    settle();
     ingests.push(JSON.parse((await vigil(dir, ['ingest', file, '--json'])).stdout));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,6 +75,7 @@ async function main() {
 
   log('ingest on one thread (parse_worker = never), into a separate store...');
   const workerDir = join(work, 'data-worker');
+  settle();
   const rw = JSON.parse(
     (await vigil(workerDir, ['ingest', file, '--json'], { VIGIL_INGEST_WORKER: 'never' })).stdout,
   );
@@ -139,8 +150,10 @@ async function main() {
     const chunk = join(work, `chunk-${i}.jsonl`);
     await generateKpi(chunk, CHUNK, { start: start + (40 + 10 * i) * DAY, days: 6, seed: 100 + i });
     const freshDir = join(work, `fresh-${i}`);
+    settle();
     fresh.push(rateOf(JSON.parse((await vigil(freshDir, ['ingest', chunk, '--json'])).stdout)));
     rmSync(freshDir, { recursive: true, force: true });
+    settle();
     grown.push(rateOf(JSON.parse((await vigil(dataDir, ['ingest', chunk, '--json'])).stdout)));
   }
   const rateFresh = median(fresh);
@@ -262,6 +275,8 @@ ${targets.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d ? 'yes' : '**no**'} 
   validate (the KPI tracker schema), normalise, dedupe, insert, fold tasks and hourly rollups, checkpoint;
   ${fmt(N)} events stored in ${ingests.map((r) => fmt(r.seconds, 2)).join(', ')} s (three runs,
   each into an empty store); database ${fmt(dbBytes / (1 << 20))} MiB after the first million.
+  Before each timed ingest the bench runs \`sync\`, so that the kernel is not still writing
+  back the file just generated or the previous store meanwhile (that cost up to a second).
   By default (\`[ingest] parse_worker = "auto"\`) a file this size is parsed in a worker thread
   while the main thread writes.
 - On one thread (\`[ingest] parse_worker = "never"\`): ${fmt(rw.inserted / rw.seconds)} events/s,
