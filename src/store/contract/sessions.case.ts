@@ -210,6 +210,19 @@ export function describeSessions({ storeIt }: ContractContext): void {
       },
     );
 
+    storeIt('counts every type, whatever its name', async ({ store }) => {
+      const types = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+      await store.ingest({
+        events: types.flatMap((type, i) => [
+          makeEvent({ id: `p${i}a`, type, sessionId: 's-p', ts: at('10:00') + i }),
+          makeEvent({ id: `p${i}b`, type, sessionId: 's-p', ts: at('10:01') + i }),
+        ]),
+        checkpoints: [],
+      });
+      const counts = (await store.getSession('s-p'))?.countsByType ?? {};
+      expect(Object.entries(counts).sort()).toEqual(types.map((t) => [t, 2]).sort());
+    });
+
     const overlaps: [string, { since?: number; until?: number }, string[]][] = [
       ['everything', {}, ['s-a', 's-b', 's-c']],
       ['since equal to a last event (inclusive)', { since: at('10:40') }, ['s-a', 's-b', 's-c']],

@@ -347,7 +347,8 @@ export function getSession(
     )
     .all(row.first_ts, row.last_ts, sessionId) as { type: string; kind: EventKind; n: number }[];
   const countsByKind: Partial<Record<EventKind, number>> = {};
-  const countsByType: Record<string, number> = {};
+  // Types are any string a source wrote: without a prototype, `__proto__` is a key like others.
+  const countsByType = Object.create(null) as Record<string, number>;
   for (const r of byType) {
     countsByKind[r.kind] = (countsByKind[r.kind] ?? 0) + r.n;
     countsByType[r.type] = (countsByType[r.type] ?? 0) + r.n;
