@@ -4,7 +4,7 @@ import type { VigilEvent } from '../../core/event.js';
 import type { LiveBatch } from '../../live/bus.js';
 import type { Hub } from '../../live/hub.js';
 import { round } from '../queries/attrs.js';
-import { ALL_TIME } from '../queries/time.js';
+import { ALL_TIME, DAY_MS } from '../queries/time.js';
 
 function totalsJson(s: Summary): Record<string, unknown> {
   return {
@@ -31,7 +31,7 @@ function totalsJson(s: Summary): Record<string, unknown> {
 }
 
 /**
- * The `cost.update` payload: cost and tokens by model for today (the server's local day) and
+ * The `cost.update` payload: cost and tokens by model for today (the UTC day) and
  * for all time, costed from the price table the way `vigil summary` does.
  *
  * @example
@@ -39,9 +39,9 @@ function totalsJson(s: Summary): Record<string, unknown> {
  * data.all_time // { cost_usd, tokens_input, ..., by_model: [...] }
  */
 export async function computeCostTotals(hub: Hub, now: number): Promise<Record<string, unknown>> {
-  const day = new Date(now);
-  const todaySince = new Date(day.getFullYear(), day.getMonth(), day.getDate()).getTime();
-  const todayUntil = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1).getTime();
+  // The UTC day, as /api/stats, the webhook's budget rule and the dashboard count days.
+  const todaySince = Math.floor(now / DAY_MS) * DAY_MS;
+  const todayUntil = todaySince + DAY_MS;
   const lastSeq = hub.bus.lastSeq;
   const [today, allTime] = await Promise.all([
     hub.store.aggregateByModel({ since: todaySince, until: todayUntil }),
