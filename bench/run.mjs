@@ -133,6 +133,7 @@ async function main() {
   );
 
   log('live hub over the 1M-event store...');
+  settle();
   const live = await benchLive({ bin, dataDir, work, log });
   const plugins = await benchPlugins({ bin, work, log });
 
